@@ -1,0 +1,57 @@
+package dev.hourglass.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How to start one Hourglass server: where it listens and where it keeps its data.
+ *
+ * @param ip address the gRPC frontend binds to (Temporal's {@code start-dev} default: 127.0.0.1)
+ * @param port gRPC port; 0 picks a free one (tests)
+ * @param dbFile the SQLite file holding all durable state; created when missing
+ * @param namespaces namespaces to register at start besides {@code default}
+ * @param shardCount number of history shards; fixed for the life of a database
+ */
+public record ServerOptions(String ip, int port, Path dbFile, List<String> namespaces, int shardCount) {
+  public static final int DEFAULT_PORT = 7233;
+  public static final int DEFAULT_SHARD_COUNT = 16;
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  public ServerOptions {
+    requireNonNull(ip, "ip is null");
+    requireNonNull(dbFile, "dbFile is null");
+    namespaces = List.copyOf(requireNonNull(namespaces, "namespaces is null"));
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+    }
+    if (shardCount < 1 || shardCount > 1024) {
+      throw new IllegalArgumentException("shardCount must be between 1 and 1024: " + shardCount);
+    }
+  }
+
+  public static ServerOptions defaults() {
+    return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of("hourglass.db"), List.of(), DEFAULT_SHARD_COUNT);
+  }
+
+  public ServerOptions withIp(String ip) {
+    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+  }
+
+  public ServerOptions withPort(int port) {
+    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+  }
+
+  public ServerOptions withDbFile(Path dbFile) {
+    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+  }
+
+  public ServerOptions withNamespaces(List<String> namespaces) {
+    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+  }
+
+  public ServerOptions withShardCount(int shardCount) {
+    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.hourglass.server.testing;
+
+import dev.hourglass.server.HourglassServer;
+import dev.hourglass.server.ServerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An Hourglass server for tests: a free port on loopback, a SQLite file in the given folder.
+ * Closing it stops the server; {@link #restart()} starts a new server on the same file and port,
+ * the way an operator restarts a process.
+ */
+public final class TestingHourglassServer implements AutoCloseable {
+  private final Path dbFile;
+  private HourglassServer server;
+
+  public TestingHourglassServer(Path directory) {
+    this(directory, List.of());
+  }
+
+  public TestingHourglassServer(Path directory, List<String> namespaces) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.dbFile = directory.resolve("hourglass.db");
+    this.server = HourglassServer.start(ServerOptions.defaults().withPort(0).withDbFile(dbFile).withNamespaces(namespaces));
+  }
+
+  /** host:port for {@code WorkflowServiceStubsOptions.newBuilder().setTarget(...)}. */
+  public String target() {
+    return server.target();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public Path dbFile() {
+    return dbFile;
+  }
+
+  public HourglassServer server() {
+    return server;
+  }
+
+  /** Stops the server cleanly and starts a new one on the same file and port. */
+  public void restart() {
+    int port = server.port();
+    List<String> namespaces = server.options().namespaces();
+    server.close();
+    server = HourglassServer.start(ServerOptions.defaults().withPort(port).withDbFile(dbFile).withNamespaces(namespaces));
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
