@@ -2,17 +2,67 @@ package dev.hourglass.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.FailedPreconditionException;
+import dev.hourglass.engine.history.HistoryEngine;
+import dev.hourglass.engine.matching.MatchingEngine;
+import dev.hourglass.engine.namespace.NamespaceRegistry;
+import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.engine.timer.TimerQueueConfig;
+import dev.hourglass.engine.timer.TimerTarget;
+import dev.hourglass.server.api.WorkflowService;
+import dev.hourglass.store.Stores;
+import dev.hourglass.store.sql.SqliteDatabase;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * One Hourglass server process (or a server embedded in a JVM application): the gRPC frontend
  * over the engine and the store. Start with {@link #start}, stop with {@link #close}.
+ *
+ * <p>Lifecycle: store (file lock, migrations) → namespaces → matching → shards and history →
+ * timer queues → gRPC. Closing runs it backwards: stop taking requests, stop timers, let the
+ * writer commit what it has, release the file.
  */
 public final class HourglassServer implements AutoCloseable {
-  private final ServerOptions options;
-  private final int port;
+  private static final Logger log = LoggerFactory.getLogger(HourglassServer.class);
+  /** Reported as server_version; the SDK only displays it. */
+  public static final String VERSION = "1.27.0-hourglass";
+  /** Largest gRPC message accepted: a workflow task completion may carry many 2 MB payloads. */
+  private static final int MAX_INBOUND_MESSAGE_BYTES = 128 * 1024 * 1024;
 
-  private HourglassServer(ServerOptions options, int port) {
-    this.options = requireNonNull(options, "options is null");
-    this.port = port;
+  private final ServerOptions options;
+  private final SqliteDatabase database;
+  private final ShardController shards;
+  private final Server grpcServer;
+  private final List<ExecutorService> executors;
+  private final AtomicInteger closed = new AtomicInteger();
+
+  private HourglassServer(ServerOptions options, SqliteDatabase database, ShardController shards, Server grpcServer,
+      List<ExecutorService> executors) {
+    this.options = options;
+    this.database = database;
+    this.shards = shards;
+    this.grpcServer = grpcServer;
+    this.executors = executors;
   }
 
   /**
@@ -22,7 +72,87 @@ public final class HourglassServer implements AutoCloseable {
    *     process or cannot be opened
    */
   public static HourglassServer start(ServerOptions options) {
-    throw new UnsupportedOperationException("not yet wired");
+    requireNonNull(options, "options is null");
+    SqliteDatabase database;
+    try {
+      database = SqliteDatabase.open(options.dbFile());
+    } catch (FailedPreconditionException | java.io.UncheckedIOException e) {
+      throw new ServerStartException("Cannot start: " + e.getMessage(), e);
+    }
+    List<ExecutorService> executors = new ArrayList<>();
+    ShardController shards = null;
+    try {
+      Stores stores = database.stores();
+      Clock clock = Clock.systemUTC();
+      // Task starts and timer fires each wait for a group commit (milliseconds): enough threads
+      // to keep the writer's batches full, bounded so a burst queues instead of spawning.
+      ExecutorService matchingExecutor = pool("hourglass-matching", 64);
+      ExecutorService timerExecutor = pool("hourglass-timer-fire", 32);
+      ExecutorService grpcExecutor = pool("hourglass-grpc", 200);
+      ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("hourglass-scheduler"));
+      executors.addAll(List.of(matchingExecutor, timerExecutor, grpcExecutor, scheduler));
+
+      NamespaceRegistry namespaces = new NamespaceRegistry(stores.namespaces());
+      namespaces.ensure(ServerOptions.DEFAULT_NAMESPACE);
+      options.namespaces().forEach(namespaces::ensure);
+
+      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock);
+      AtomicReference<HistoryEngine> historyRef = new AtomicReference<>();
+      TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
+      shards = new ShardController(stores.shards(), stores.timers(), options.shardCount(), processName(), clock, timerTarget,
+          timerExecutor, TimerQueueConfig.defaults());
+      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces::nameOf);
+      historyRef.set(history);
+      shards.start();
+
+      HealthStatusManager health = new HealthStatusManager();
+      Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
+          .addService(new WorkflowService(namespaces, history, matching, VERSION))
+          .addService(health.getHealthService())
+          .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+          .executor(grpcExecutor)
+          .build();
+      try {
+        grpcServer.start();
+      } catch (IOException e) {
+        String reason = e instanceof BindException || e.getCause() instanceof BindException
+            ? "port " + options.port() + " on " + options.ip() + " is already in use"
+            : e.getMessage();
+        throw new ServerStartException("Cannot start: " + reason, e);
+      }
+      health.setStatus("temporal.api.workflowservice.v1.WorkflowService", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      HourglassServer server = new HourglassServer(options, database, shards, grpcServer, executors);
+      log.atInfo().addKeyValue("address", server.target()).addKeyValue("dbFile", database.file()).log("Hourglass server started");
+      return server;
+    } catch (RuntimeException e) {
+      if (shards != null) {
+        shards.close();
+      }
+      executors.forEach(ExecutorService::shutdownNow);
+      database.close();
+      throw e;
+    }
+  }
+
+  private static ExecutorService pool(String name, int maxThreads) {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        threads(name));
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
+
+  private static ThreadFactory threads(String name) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private static String processName() {
+    return ManagementFactory.getRuntimeMXBean().getName();
   }
 
   public ServerOptions options() {
@@ -31,20 +161,53 @@ public final class HourglassServer implements AutoCloseable {
 
   /** The port actually bound (differs from the option when it was 0). */
   public int port() {
-    return port;
+    return grpcServer.getPort();
   }
 
   /** host:port that clients connect to. */
   public String target() {
-    return options.ip() + ":" + port;
+    return options.ip() + ":" + port();
+  }
+
+  /** The SQLite file holding this server's data. */
+  public java.nio.file.Path dbFile() {
+    return database.file();
   }
 
   /** Blocks until the server has stopped. */
   public void awaitTermination() throws InterruptedException {
+    grpcServer.awaitTermination();
   }
 
   /** Stops accepting requests, finishes in-flight commits, closes the store. Idempotent. */
   @Override
   public void close() {
+    if (closed.getAndIncrement() > 0) {
+      return;
+    }
+    grpcServer.shutdown();
+    try {
+      if (!grpcServer.awaitTermination(2, TimeUnit.SECONDS)) {
+        // Long polls are still open: answer them with CANCELLED rather than wait a minute.
+        grpcServer.shutdownNow();
+        grpcServer.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      grpcServer.shutdownNow();
+    }
+    shards.close();
+    executors.forEach(ExecutorService::shutdown);
+    for (ExecutorService executor : executors) {
+      try {
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+          executor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    database.close();
+    log.atInfo().addKeyValue("address", target()).log("Hourglass server stopped");
   }
 }

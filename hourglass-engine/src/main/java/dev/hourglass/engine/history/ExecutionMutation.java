@@ -1,0 +1,160 @@
+package dev.hourglass.engine.history;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.util.Timestamps;
+import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.engine.shard.ShardContext;
+import dev.hourglass.store.CurrentExecution;
+import dev.hourglass.store.CurrentExecutionWrite;
+import dev.hourglass.store.ExecutionRecord;
+import dev.hourglass.store.ExecutionWrite;
+import dev.hourglass.store.HistoryBatch;
+import dev.hourglass.store.TaskKey;
+import dev.hourglass.store.TaskKind;
+import dev.hourglass.store.TaskRecord;
+import dev.hourglass.store.TimerRecord;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.History;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One state change of one execution being built: the events appended, the tasks and timers
+ * created and deleted. It changes the {@link MutableState} in place and collects what the store
+ * must write; {@link #toWrite} turns it into the single transaction, and after the commit the
+ * engine announces the new tasks and timers ({@link #newTasks}, {@link #newTimers}).
+ *
+ * <p>If anything fails before the commit returns, the caller drops the in-memory state (the cache
+ * reloads it from the store), so a half-applied change is never seen.
+ */
+final class ExecutionMutation {
+  private final MutableState state;
+  private final ShardContext shard;
+  private final long nowMillis;
+  private final List<HistoryEvent> newEvents = new ArrayList<>();
+  private final List<TaskRecord> newTasks = new ArrayList<>();
+  private final List<TaskKey> deletedTasks = new ArrayList<>();
+  private final List<TimerRecord> newTimers = new ArrayList<>();
+  private final List<Long> deletedTimers = new ArrayList<>();
+  private Optional<CurrentExecutionWrite> current = Optional.empty();
+  private boolean stateChanged;
+
+  ExecutionMutation(MutableState state, ShardContext shard, long nowMillis) {
+    this.state = requireNonNull(state, "state is null");
+    this.shard = requireNonNull(shard, "shard is null");
+    this.nowMillis = nowMillis;
+  }
+
+  MutableState state() {
+    return state;
+  }
+
+  long nowMillis() {
+    return nowMillis;
+  }
+
+  ExecutionKey executionKey() {
+    return new ExecutionKey(state.namespaceId, state.workflowId, state.runId);
+  }
+
+  /** Marks a change of the mutable state that appends no event (a heartbeat, an attempt started). */
+  void touch() {
+    stateChanged = true;
+  }
+
+  boolean isEmpty() {
+    return !stateChanged && newEvents.isEmpty() && newTasks.isEmpty() && deletedTasks.isEmpty()
+        && newTimers.isEmpty() && deletedTimers.isEmpty() && current.isEmpty();
+  }
+
+  /** Appends an event to history now, with the next event id. */
+  HistoryEvent append(EventType type, Consumer<HistoryEvent.Builder> attributes) {
+    HistoryEvent.Builder builder = HistoryEvent.newBuilder()
+        .setEventId(state.nextEventId)
+        .setEventTime(Timestamps.fromMillis(nowMillis))
+        .setEventType(type);
+    attributes.accept(builder);
+    return appendBuilt(builder);
+  }
+
+  /** Appends an event built elsewhere (a buffered one): gives it the next event id. */
+  HistoryEvent appendBuilt(HistoryEvent.Builder builder) {
+    builder.setEventId(state.nextEventId).setTaskId(state.nextEventId);
+    HistoryEvent event = builder.build();
+    state.nextEventId++;
+    state.historySizeBytes += event.getSerializedSize();
+    newEvents.add(event);
+    stateChanged = true;
+    return event;
+  }
+
+  /** Builds an event without an id, to be appended later (buffered while a workflow task runs). */
+  HistoryEvent.Builder unnumbered(EventType type, Consumer<HistoryEvent.Builder> attributes) {
+    HistoryEvent.Builder builder = HistoryEvent.newBuilder()
+        .setEventTime(Timestamps.fromMillis(nowMillis))
+        .setEventType(type);
+    attributes.accept(builder);
+    return builder;
+  }
+
+  List<HistoryEvent> newEvents() {
+    return newEvents;
+  }
+
+  /** Adds a backlog task; returns its id, which identifies this scheduling of the task. */
+  long addTask(String taskQueue, TaskKind kind, long scheduledEventId) {
+    long taskId = shard.nextId();
+    newTasks.add(new TaskRecord(taskQueue, kind, taskId, executionKey(), scheduledEventId, nowMillis));
+    return taskId;
+  }
+
+  void deleteTask(String taskQueue, TaskKind kind, long taskId) {
+    if (taskId != 0) {
+      deletedTasks.add(new TaskKey(state.namespaceId, taskQueue, kind, taskId));
+    }
+  }
+
+  /** Adds a durable timer; returns its row id, to delete it when what it guards is over. */
+  long addTimer(long fireTimeMillis, TimerKind kind, long eventId, int attempt, String name) {
+    long timerId = shard.nextId();
+    newTimers.add(new TimerRecord(shard.shardId(), timerId, fireTimeMillis, executionKey(), kind.code(), eventId, attempt, name));
+    return timerId;
+  }
+
+  void deleteTimer(long timerId) {
+    if (timerId != 0) {
+      deletedTimers.add(timerId);
+    }
+  }
+
+  void setCurrent(CurrentExecution row, Optional<String> expectedRunId) {
+    current = Optional.of(new CurrentExecutionWrite(row, expectedRunId));
+  }
+
+  List<TaskRecord> newTasks() {
+    return newTasks;
+  }
+
+  List<TimerRecord> newTimers() {
+    return newTimers;
+  }
+
+  List<Long> deletedTimers() {
+    return deletedTimers;
+  }
+
+  ExecutionWrite toWrite(long expectedDbVersion, byte[] encodedState) {
+    List<HistoryBatch> history = newEvents.isEmpty()
+        ? List.of()
+        : List.of(new HistoryBatch(newEvents.get(0).getEventId(), newEvents.get(newEvents.size() - 1).getEventId(),
+            History.newBuilder().addAllEvents(newEvents).build().toByteArray()));
+    ExecutionRecord record = new ExecutionRecord(executionKey(), shard.shardId(), expectedDbVersion + 1, state.status,
+        state.workflowType(), state.taskQueue(), state.startTimeMillis, state.closeTimeMillis, state.nextEventId, encodedState);
+    return new ExecutionWrite(shard.rangeId(), record, expectedDbVersion, current, history, newTasks, deletedTasks,
+        newTimers, deletedTimers);
+  }
+}

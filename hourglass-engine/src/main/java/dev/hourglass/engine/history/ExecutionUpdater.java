@@ -1,0 +1,186 @@
+package dev.hourglass.engine.history;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.hourglass.common.ConditionFailedException;
+import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.common.NotFoundException;
+import dev.hourglass.common.UnavailableException;
+import dev.hourglass.engine.matching.MatchingEngine;
+import dev.hourglass.engine.shard.ShardContext;
+import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.store.ExecutionRecord;
+import dev.hourglass.store.ExecutionStore;
+import dev.hourglass.store.TimerRecord;
+import java.time.Clock;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * The one path by which an execution changes: load (from cache or store), lock, mutate, commit,
+ * then announce what the commit created. Written once so that every RPC and timer gets the same
+ * guarantees:
+ *
+ * <ul>
+ *   <li>one change at a time per execution (the entry lock), checked against the store version;
+ *   <li>a change is acknowledged (the function returns) only after its transaction committed;
+ *   <li>new tasks reach matching and new timers reach the timer queue only after the commit, so
+ *       nothing is dispatched that could still roll back;
+ *   <li>a change that fails leaves nothing in memory: the entry is dropped and reloaded.
+ * </ul>
+ *
+ * <p>The lock is held across the commit (a few milliseconds with group commit) but never across
+ * a network call to a client or a long poll.
+ */
+final class ExecutionUpdater {
+  /** Cached executions; beyond this, least recently used ones are reloaded from the store on use. */
+  private static final int MAX_CACHED_EXECUTIONS = 20_000;
+  private static final int MAX_CONFLICT_RETRIES = 3;
+
+  private final ExecutionStore store;
+  private final ShardController shards;
+  private final Clock clock;
+  private final MutableStateCodec codec = new MutableStateCodec();
+  private final Cache<ExecutionKey, ExecutionEntry> cache = Caffeine.newBuilder().maximumSize(MAX_CACHED_EXECUTIONS).build();
+  private final HistoryWatchers watchers;
+  private MatchingEngine matching;
+
+  ExecutionUpdater(ExecutionStore store, ShardController shards, Clock clock, HistoryWatchers watchers) {
+    this.store = requireNonNull(store, "store is null");
+    this.shards = requireNonNull(shards, "shards is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.watchers = requireNonNull(watchers, "watchers is null");
+  }
+
+  /** Matching and history refer to each other (tasks one way, task starts the other). */
+  void setMatching(MatchingEngine matching) {
+    this.matching = requireNonNull(matching, "matching is null");
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Applies {@code change} to an existing execution and commits it; returns what it returned. */
+  <T> T update(ExecutionKey key, Function<ExecutionMutation, T> change) {
+    for (int attempt = 0; ; attempt++) {
+      ExecutionEntry entry = cache.get(key, k -> new ExecutionEntry());
+      ExecutionMutation mutation;
+      T result;
+      entry.lock.lock();
+      try {
+        if (entry.state == null) {
+          load(key, entry);
+        }
+        mutation = new ExecutionMutation(entry.state, shardOf(key), clock.millis());
+        result = applyAndCommit(entry, mutation, change, entry.dbVersion);
+      } catch (ConditionFailedException e) {
+        if (attempt < MAX_CONFLICT_RETRIES) {
+          continue;
+        }
+        throw new UnavailableException("the execution changed concurrently too often; retry");
+      } finally {
+        entry.lock.unlock();
+      }
+      publish(mutation);
+      return result;
+    }
+  }
+
+  /**
+   * Creates a new execution with {@code state} (already holding its identity) and commits the
+   * change; fails with {@link ConditionFailedException} if the run or current-run row moved.
+   */
+  <T> T create(MutableState state, Function<ExecutionMutation, T> change) {
+    ExecutionKey key = new ExecutionKey(state.namespaceId, state.workflowId, state.runId);
+    ExecutionEntry entry = new ExecutionEntry();
+    ExecutionMutation mutation;
+    T result;
+    entry.lock.lock();
+    try {
+      entry.state = state;
+      mutation = new ExecutionMutation(state, shardOf(key), clock.millis());
+      result = applyAndCommit(entry, mutation, change, 0);
+      cache.put(key, entry);
+    } finally {
+      entry.lock.unlock();
+    }
+    publish(mutation);
+    return result;
+  }
+
+  /** Reads the execution under its lock without changing it. */
+  <T> T read(ExecutionKey key, Function<MutableState, T> reader) {
+    ExecutionEntry entry = cache.get(key, k -> new ExecutionEntry());
+    entry.lock.lock();
+    try {
+      if (entry.state == null) {
+        load(key, entry);
+      }
+      return reader.apply(entry.state);
+    } finally {
+      entry.lock.unlock();
+    }
+  }
+
+  private <T> T applyAndCommit(ExecutionEntry entry, ExecutionMutation mutation, Function<ExecutionMutation, T> change,
+      long expectedDbVersion) {
+    T result;
+    try {
+      result = change.apply(mutation);
+    } catch (RuntimeException e) {
+      // The change may have touched the state before failing: drop it, the store has the truth.
+      entry.invalidate();
+      throw e;
+    }
+    if (mutation.isEmpty()) {
+      return result;
+    }
+    try {
+      store.write(mutation.toWrite(expectedDbVersion, codec.encode(entry.state))).join();
+    } catch (CompletionException e) {
+      entry.invalidate();
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      entry.invalidate();
+      throw e;
+    }
+    entry.dbVersion = expectedDbVersion + 1;
+    return result;
+  }
+
+  private void load(ExecutionKey key, ExecutionEntry entry) {
+    ExecutionRecord record = store.getExecution(key)
+        .orElseThrow(() -> new NotFoundException("workflow execution not found: WorkflowId " + key.workflowId()
+            + ", RunId " + key.runId()));
+    entry.state = codec.decode(record.state());
+    entry.dbVersion = record.dbVersion();
+  }
+
+  private ShardContext shardOf(ExecutionKey key) {
+    return shards.shardFor(key.workflowKey());
+  }
+
+  /** After the commit: hand out what it created, drop timers it deleted, wake history watchers. */
+  private void publish(ExecutionMutation mutation) {
+    if (mutation.isEmpty()) {
+      return;
+    }
+    ShardContext shard = shardOf(mutation.executionKey());
+    for (long timerId : mutation.deletedTimers()) {
+      shard.timerQueue().cancel(timerId);
+    }
+    for (TimerRecord timer : mutation.newTimers()) {
+      shard.timerQueue().add(timer);
+    }
+    mutation.newTasks().forEach(matching::addTask);
+    if (!mutation.newEvents().isEmpty()) {
+      watchers.notifyChanged(mutation.executionKey());
+    }
+  }
+}

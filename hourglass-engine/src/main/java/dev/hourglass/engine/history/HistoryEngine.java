@@ -1,0 +1,438 @@
+package dev.hourglass.engine.history;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
+import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.common.NotFoundException;
+import dev.hourglass.common.WorkflowKey;
+import dev.hourglass.engine.matching.MatchingEngine;
+import dev.hourglass.engine.matching.PollerInfo;
+import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.store.CurrentExecution;
+import dev.hourglass.store.ExecutionStore;
+import dev.hourglass.store.TaskKind;
+import dev.hourglass.store.TaskRecord;
+import dev.hourglass.store.TimerRecord;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.PendingWorkflowTaskState;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.History;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowExecutionTerminatedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflow.v1.PendingWorkflowTaskInfo;
+import io.temporal.api.workflow.v1.WorkflowExecutionConfig;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * The history service of this process: everything that changes or reads an execution. The
+ * frontend calls it after validating requests and resolving the namespace; matching calls its
+ * task starters; the timer queues fire into it. Every change goes through {@link ExecutionUpdater}.
+ */
+public final class HistoryEngine {
+  private final ExecutionStore store;
+  private final ExecutionUpdater updater;
+  private final WorkflowTasks workflowTasks;
+  private final Activities activities;
+  private final WorkflowTaskCompletion completion;
+  private final WorkflowStarter starter;
+  private final HistoryReader reader;
+
+  public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
+      ScheduledExecutorService scheduler, Function<String, String> namespaceNames) {
+    this.store = requireNonNull(store, "store is null");
+    HistoryWatchers watchers = new HistoryWatchers();
+    this.updater = new ExecutionUpdater(store, shards, clock, watchers);
+    this.updater.setMatching(matching);
+    this.workflowTasks = new WorkflowTasks(matching);
+    this.activities = new Activities(workflowTasks, namespaceNames);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities);
+    this.starter = new WorkflowStarter(store, updater, workflowTasks);
+    this.reader = new HistoryReader(store, updater, watchers, scheduler);
+  }
+
+  public StartWorkflowResult startWorkflow(String namespaceId, StartWorkflowExecutionRequest request) {
+    return starter.start(namespaceId, request);
+  }
+
+  /** The run a request names: the given run id, or the workflow id's current run. */
+  public ExecutionKey resolveRun(String namespaceId, WorkflowExecution execution) {
+    if (!execution.getRunId().isEmpty()) {
+      return new ExecutionKey(namespaceId, execution.getWorkflowId(), execution.getRunId());
+    }
+    CurrentExecution current = store.getCurrentExecution(new WorkflowKey(namespaceId, execution.getWorkflowId()))
+        .orElseThrow(() -> new NotFoundException("workflow not found for ID: " + execution.getWorkflowId()));
+    return new ExecutionKey(namespaceId, execution.getWorkflowId(), current.runId());
+  }
+
+  // ---- workflow tasks ----
+
+  /** Matching's starter for workflow tasks: records the start and builds the poll response. */
+  public Optional<PollWorkflowTaskQueueResponse> recordWorkflowTaskStarted(TaskRecord task, PollerInfo poller) {
+    ExecutionKey key = task.execution();
+    record Started(WorkflowTaskInfo task, long previousStartedEventId, long readUpTo, String workflowType, String taskQueue,
+        List<HistoryEvent> transientEvents) {}
+    Started started;
+    try {
+      started = updater.update(key, mutation -> {
+        MutableState state = mutation.state();
+        WorkflowTaskInfo workflowTask = state.workflowTask;
+        if (!state.running() || workflowTask == null || workflowTask.taskId != task.taskId() || workflowTask.started()) {
+          return null;
+        }
+        workflowTask.startedTimeMillis = mutation.nowMillis();
+        workflowTask.startedIdentity = poller.identity();
+        workflowTask.startedRequestId = java.util.UUID.randomUUID().toString();
+        if (workflowTask.isTransient()) {
+          workflowTask.startedEventId = state.nextEventId + 1;
+          mutation.touch();
+        } else {
+          HistoryEvent startedEvent = mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+              event -> event.setWorkflowTaskStartedEventAttributes(WorkflowTasks.startedAttributes(state, workflowTask)));
+          workflowTask.startedEventId = startedEvent.getEventId();
+        }
+        mutation.deleteTask(workflowTask.taskQueue, TaskKind.WORKFLOW, workflowTask.taskId);
+        mutation.deleteTimer(workflowTask.timeoutTimerId);
+        workflowTask.timeoutTimerId = mutation.addTimer(mutation.nowMillis() + WorkflowTasks.taskTimeoutMillis(state),
+            TimerKind.WORKFLOW_TASK_START_TO_CLOSE, workflowTask.taskId, workflowTask.attempt, "");
+        long readUpTo = workflowTask.isTransient() ? state.nextEventId - 1 : workflowTask.startedEventId;
+        return new Started(copy(workflowTask), state.lastCompletedWorkflowTaskStartedEventId, readUpTo, state.workflowType(),
+            state.taskQueue(), WorkflowTasks.transientEvents(state, workflowTask));
+      });
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+    if (started == null) {
+      return Optional.empty();
+    }
+    WorkflowTaskInfo workflowTask = started.task();
+    // A sticky worker has the run cached up to the previous task: send only what is new.
+    long from = workflowTask.sticky && started.previousStartedEventId() > 0 ? started.previousStartedEventId() + 1 : 1;
+    List<HistoryEvent> events = new java.util.ArrayList<>(reader.readEvents(key, from, started.readUpTo(), Integer.MAX_VALUE));
+    events.addAll(started.transientEvents());
+    PollWorkflowTaskQueueResponse.Builder response = PollWorkflowTaskQueueResponse.newBuilder()
+        .setTaskToken(new TaskToken(key, true, workflowTask.taskId, workflowTask.attempt).encode())
+        .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(key.workflowId()).setRunId(key.runId()))
+        .setWorkflowType(io.temporal.api.common.v1.WorkflowType.newBuilder().setName(started.workflowType()))
+        .setPreviousStartedEventId(started.previousStartedEventId())
+        .setStartedEventId(workflowTask.startedEventId)
+        .setAttempt(workflowTask.attempt)
+        .setHistory(History.newBuilder().addAllEvents(events))
+        .setWorkflowExecutionTaskQueue(TaskQueue.newBuilder().setName(started.taskQueue()).setKind(TaskQueueKind.TASK_QUEUE_KIND_NORMAL))
+        .setScheduledTime(Timestamps.fromMillis(workflowTask.scheduledTimeMillis))
+        .setStartedTime(Timestamps.fromMillis(workflowTask.startedTimeMillis));
+    return Optional.of(response.build());
+  }
+
+  private static WorkflowTaskInfo copy(WorkflowTaskInfo task) {
+    WorkflowTaskInfo copy = new WorkflowTaskInfo();
+    copy.taskId = task.taskId;
+    copy.attempt = task.attempt;
+    copy.taskQueue = task.taskQueue;
+    copy.sticky = task.sticky;
+    copy.scheduledEventId = task.scheduledEventId;
+    copy.startedEventId = task.startedEventId;
+    copy.scheduledTimeMillis = task.scheduledTimeMillis;
+    copy.startedTimeMillis = task.startedTimeMillis;
+    return copy;
+  }
+
+  public void respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request) {
+    TaskToken token = workflowTaskToken(request.getTaskToken());
+    WorkflowTaskCompletion.Outcome outcome = updater.update(token.execution(), mutation -> {
+      startedWorkflowTask(mutation.state(), token);
+      return completion.complete(mutation, request);
+    });
+    if (outcome.rejected()) {
+      throw new InvalidArgumentException(outcome.rejection());
+    }
+  }
+
+  public void respondWorkflowTaskFailed(ByteString taskToken, WorkflowTaskFailedCause cause, Failure failure, String identity) {
+    TaskToken token = workflowTaskToken(taskToken);
+    updater.update(token.execution(), mutation -> {
+      startedWorkflowTask(mutation.state(), token);
+      workflowTasks.fail(mutation, cause, failure, identity);
+      return null;
+    });
+  }
+
+  private static TaskToken workflowTaskToken(ByteString encoded) {
+    TaskToken token = TaskToken.decode(encoded);
+    if (!token.workflowTask()) {
+      throw new InvalidArgumentException("The task token is an activity task's token, not a workflow task's.");
+    }
+    return token;
+  }
+
+  private static void startedWorkflowTask(MutableState state, TaskToken token) {
+    if (!state.running()) {
+      throw new NotFoundException("workflow execution already completed");
+    }
+    WorkflowTaskInfo task = state.workflowTask;
+    if (task == null || !task.started() || task.taskId != token.id() || task.attempt != token.attempt()) {
+      throw new NotFoundException("Workflow task not found.");
+    }
+  }
+
+  // ---- activity tasks ----
+
+  /** Matching's starter for activity tasks. */
+  public Optional<PollActivityTaskQueueResponse> recordActivityTaskStarted(TaskRecord task, PollerInfo poller) {
+    try {
+      return Optional.ofNullable(updater.update(task.execution(), mutation ->
+          activities.start(mutation, task.taskId(), task.scheduledEventId(), poller.identity(), java.util.UUID.randomUUID().toString())));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Where an activity answer goes: by task token, or by workflow/run/activity id. */
+  public record ActivityRef(ExecutionKey execution, long scheduledEventId, int attempt, String activityId) {
+    public static ActivityRef byToken(ByteString taskToken) {
+      TaskToken token = TaskToken.decode(taskToken);
+      if (token.workflowTask()) {
+        throw new InvalidArgumentException("The task token is a workflow task's token, not an activity task's.");
+      }
+      return new ActivityRef(token.execution(), token.id(), token.attempt(), null);
+    }
+  }
+
+  public void respondActivityTaskCompleted(ActivityRef ref, Payloads result, String identity) {
+    updater.update(ref.execution(), mutation -> {
+      activities.complete(mutation, pendingActivity(mutation.state(), ref), result, identity);
+      return null;
+    });
+  }
+
+  public void respondActivityTaskFailed(ActivityRef ref, Failure failure, Payloads lastHeartbeatDetails, String identity) {
+    updater.update(ref.execution(), mutation -> {
+      activities.fail(mutation, pendingActivity(mutation.state(), ref), failure, lastHeartbeatDetails, identity);
+      return null;
+    });
+  }
+
+  public void respondActivityTaskCanceled(ActivityRef ref, Payloads details, String identity) {
+    updater.update(ref.execution(), mutation -> {
+      activities.canceled(mutation, pendingActivity(mutation.state(), ref), details, identity);
+      return null;
+    });
+  }
+
+  /** Records heartbeat details; returns whether the workflow asked to cancel the activity. */
+  public boolean recordActivityTaskHeartbeat(ActivityRef ref, Payloads details) {
+    return updater.update(ref.execution(), mutation ->
+        activities.heartbeat(mutation, pendingActivity(mutation.state(), ref), details));
+  }
+
+  private static ActivityInfo pendingActivity(MutableState state, ActivityRef ref) {
+    if (ref.activityId() != null) {
+      ActivityInfo activity = Activities.byActivityId(state, ref.activityId());
+      if (!activity.started()) {
+        throw new NotFoundException(Activities.STALE_ACTIVITY);
+      }
+      return activity;
+    }
+    return Activities.startedAttempt(state, ref.scheduledEventId(), ref.attempt());
+  }
+
+  // ---- timers ----
+
+  /** A durable timer is due: apply what it guards, if that still matters. */
+  public void fireTimer(TimerRecord timer) {
+    TimerKind kind = TimerKind.fromCode(timer.kind());
+    try {
+      updater.update(timer.execution(), mutation -> {
+        onTimer(mutation, kind, timer);
+        return null;
+      });
+    } catch (NotFoundException e) {
+      // The execution is gone (deleted): the timer has nothing to do.
+    }
+  }
+
+  private void onTimer(ExecutionMutation mutation, TimerKind kind, TimerRecord timer) {
+    MutableState state = mutation.state();
+    switch (kind) {
+      case USER_TIMER -> {
+        mutation.deleteTimer(timer.timerId());
+        TimerInfo info = state.timers.get(timer.name());
+        if (!state.running() || info == null || info.timerRowId != timer.timerId()) {
+          return;
+        }
+        state.timers.remove(info.timerId);
+        workflowTasks.appendExternal(mutation, List.of(mutation.unnumbered(EventType.EVENT_TYPE_TIMER_FIRED, event ->
+            event.setTimerFiredEventAttributes(io.temporal.api.history.v1.TimerFiredEventAttributes.newBuilder()
+                .setTimerId(info.timerId)
+                .setStartedEventId(info.startedEventId)))));
+      }
+      case ACTIVITY_SCHEDULE_TO_START, ACTIVITY_SCHEDULE_TO_CLOSE, ACTIVITY_START_TO_CLOSE, ACTIVITY_HEARTBEAT, ACTIVITY_RETRY ->
+          activities.onTimer(mutation, kind, timer.eventId(), timer.attempt(), timer.timerId());
+      case WORKFLOW_TASK_START_TO_CLOSE -> {
+        mutation.deleteTimer(timer.timerId());
+        WorkflowTaskInfo task = state.workflowTask;
+        if (!state.running() || task == null || task.timeoutTimerId != timer.timerId() || !task.started()) {
+          return;
+        }
+        task.timeoutTimerId = 0;
+        workflowTasks.timeOutStarted(mutation);
+      }
+      case WORKFLOW_TASK_SCHEDULE_TO_START -> {
+        mutation.deleteTimer(timer.timerId());
+        WorkflowTaskInfo task = state.workflowTask;
+        if (!state.running() || task == null || task.timeoutTimerId != timer.timerId() || task.started()) {
+          return;
+        }
+        task.timeoutTimerId = 0;
+        workflowTasks.timeOutSticky(mutation);
+      }
+      case WORKFLOW_RUN_TIMEOUT -> {
+        mutation.deleteTimer(timer.timerId());
+        if (!state.running() || state.runTimeoutTimerId != timer.timerId()) {
+          return;
+        }
+        state.runTimeoutTimerId = 0;
+        workflowTasks.flushBuffered(mutation);
+        WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, event -> event.setWorkflowExecutionTimedOutEventAttributes(
+                WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(RetryState.RETRY_STATE_TIMEOUT)));
+      }
+      case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
+    }
+  }
+
+  // ---- operator actions and reads ----
+
+  public void terminate(ExecutionKey key, String reason, Payloads details, String identity) {
+    updater.update(key, mutation -> {
+      MutableState state = mutation.state();
+      if (!state.running()) {
+        throw new NotFoundException("workflow execution already completed");
+      }
+      workflowTasks.flushBuffered(mutation);
+      WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, event -> {
+            WorkflowExecutionTerminatedEventAttributes.Builder attributes = WorkflowExecutionTerminatedEventAttributes.newBuilder()
+                .setReason(reason)
+                .setIdentity(identity);
+            if (details != null) {
+              attributes.setDetails(details);
+            }
+            event.setWorkflowExecutionTerminatedEventAttributes(attributes);
+          });
+      return null;
+    });
+  }
+
+  public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
+      boolean waitNewEvent, HistoryEventFilterType filter) {
+    return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter);
+  }
+
+  public DescribeWorkflowExecutionResponse describe(ExecutionKey key) {
+    return updater.read(key, state -> describe(state));
+  }
+
+  private static DescribeWorkflowExecutionResponse describe(MutableState state) {
+    var started = state.startedAttributes;
+    WorkflowExecutionInfo.Builder info = WorkflowExecutionInfo.newBuilder()
+        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(state.workflowId).setRunId(state.runId))
+        .setType(started.getWorkflowType())
+        .setStartTime(Timestamps.fromMillis(state.startTimeMillis))
+        .setExecutionTime(Timestamps.fromMillis(state.startTimeMillis))
+        .setStatus(WorkflowExecutionStatus.forNumber(state.status))
+        .setHistoryLength(state.nextEventId - 1)
+        .setHistorySizeBytes(state.historySizeBytes)
+        .setTaskQueue(state.taskQueue())
+        .setFirstRunId(started.getFirstExecutionRunId());
+    if (state.closeTimeMillis > 0) {
+      info.setCloseTime(Timestamps.fromMillis(state.closeTimeMillis));
+      info.setExecutionDuration(Durations.fromMillis(state.closeTimeMillis - state.startTimeMillis));
+    }
+    if (state.memo != null) {
+      info.setMemo(state.memo);
+    }
+    if (state.searchAttributes != null) {
+      info.setSearchAttributes(state.searchAttributes);
+    }
+    DescribeWorkflowExecutionResponse.Builder response = DescribeWorkflowExecutionResponse.newBuilder()
+        .setExecutionConfig(WorkflowExecutionConfig.newBuilder()
+            .setTaskQueue(started.getTaskQueue())
+            .setWorkflowExecutionTimeout(started.getWorkflowExecutionTimeout())
+            .setWorkflowRunTimeout(started.getWorkflowRunTimeout())
+            .setDefaultWorkflowTaskTimeout(started.getWorkflowTaskTimeout()))
+        .setWorkflowExecutionInfo(info);
+    for (ActivityInfo activity : state.activities.values()) {
+      PendingActivityInfo.Builder pending = PendingActivityInfo.newBuilder()
+          .setActivityId(activity.activityId)
+          .setActivityType(activity.attributes.getActivityType())
+          .setState(activity.cancelRequested ? PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+              : activity.started() ? PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+              : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED)
+          .setAttempt(activity.attempt)
+          .setMaximumAttempts(activity.attributes.getRetryPolicy().getMaximumAttempts())
+          .setScheduledTime(Timestamps.fromMillis(activity.currentAttemptScheduledTimeMillis))
+          .setLastWorkerIdentity(activity.lastWorkerIdentity);
+      if (activity.heartbeatDetails != null) {
+        pending.setHeartbeatDetails(activity.heartbeatDetails);
+      }
+      if (activity.lastHeartbeatTimeMillis > 0) {
+        pending.setLastHeartbeatTime(Timestamps.fromMillis(activity.lastHeartbeatTimeMillis));
+      }
+      if (activity.started()) {
+        pending.setLastStartedTime(Timestamps.fromMillis(activity.startedTimeMillis));
+      }
+      if (activity.lastFailure != null) {
+        pending.setLastFailure(activity.lastFailure);
+      }
+      if (activity.retryTimeMillis > 0) {
+        pending.setNextAttemptScheduleTime(Timestamps.fromMillis(activity.retryTimeMillis));
+      }
+      long scheduleToClose = Durations.toMillis(activity.attributes.getScheduleToCloseTimeout());
+      if (scheduleToClose > 0) {
+        pending.setExpirationTime(Timestamps.fromMillis(activity.scheduledTimeMillis + scheduleToClose));
+      }
+      response.addPendingActivities(pending);
+    }
+    WorkflowTaskInfo task = state.workflowTask;
+    if (task != null) {
+      PendingWorkflowTaskInfo.Builder pending = PendingWorkflowTaskInfo.newBuilder()
+          .setState(task.started() ? PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+              : PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED)
+          .setScheduledTime(Timestamps.fromMillis(task.scheduledTimeMillis))
+          .setOriginalScheduledTime(Timestamps.fromMillis(task.scheduledTimeMillis))
+          .setAttempt(task.attempt);
+      if (task.started()) {
+        pending.setStartedTime(Timestamps.fromMillis(task.startedTimeMillis));
+      }
+      response.setPendingWorkflowTask(pending);
+    }
+    return response.build();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.hourglass.engine.history;
+
+import io.temporal.api.common.v1.Memo;
+import io.temporal.api.common.v1.SearchAttributes;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The summary of one workflow run that the engine decides on, kept beside its history: what is
+ * pending (workflow task, activities, timers), the events buffered while a workflow task runs,
+ * and the counters that continue the history. It is derived state: every change to it is written
+ * in the same transaction as the events that caused it.
+ *
+ * <p>Not thread-safe: guarded by its {@code ExecutionEntry}'s lock.
+ */
+final class MutableState {
+  String namespaceId = "";
+  String workflowId = "";
+  String runId = "";
+  /** The started event's attributes: type, task queue, input, timeouts, memo, attempt, ... */
+  WorkflowExecutionStartedEventAttributes startedAttributes;
+  int status = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
+  long startTimeMillis;
+  long closeTimeMillis;
+  long closeEventId;
+  String startRequestId = "";
+  long nextEventId = 1;
+  /** Started event id of the last completed workflow task: the SDK's previous_started_event_id. */
+  long lastCompletedWorkflowTaskStartedEventId;
+  /** The workflow task pending, or null. */
+  WorkflowTaskInfo workflowTask;
+  Map<Long, ActivityInfo> activities = new TreeMap<>();
+  Map<String, TimerInfo> timers = new LinkedHashMap<>();
+  /** Events that arrived while a workflow task was running, without ids yet. */
+  List<HistoryEvent> bufferedEvents = new ArrayList<>();
+  String stickyTaskQueue = "";
+  long stickyScheduleToStartTimeoutMillis;
+  /** Timer rows of the run and execution timeouts; 0 when none. */
+  long runTimeoutTimerId;
+  Memo memo;
+  SearchAttributes searchAttributes;
+  long historySizeBytes;
+
+  boolean running() {
+    return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
+  }
+
+  String workflowType() {
+    return startedAttributes.getWorkflowType().getName();
+  }
+
+  String taskQueue() {
+    return startedAttributes.getTaskQueue().getName();
+  }
+}

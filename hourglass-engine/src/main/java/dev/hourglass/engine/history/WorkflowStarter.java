@@ -1,0 +1,187 @@
+package dev.hourglass.engine.history;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.util.Durations;
+import dev.hourglass.common.ConditionFailedException;
+import dev.hourglass.common.WorkflowAlreadyStartedException;
+import dev.hourglass.common.WorkflowKey;
+import dev.hourglass.store.CurrentExecution;
+import dev.hourglass.store.ExecutionStore;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * StartWorkflowExecution: decides from the current run of the workflow id (request-id dedupe,
+ * id conflict and reuse policies) and creates the new run with its first workflow task.
+ *
+ * <p>Starts of one workflow id are serialized by a striped lock in this process; the store's
+ * conditional write of the current-run row serializes them across processes.
+ */
+final class WorkflowStarter {
+  /** Workflow task timeout: Temporal's default and maximum. */
+  static final long DEFAULT_WORKFLOW_TASK_TIMEOUT_MILLIS = 10_000;
+  static final long MAX_WORKFLOW_TASK_TIMEOUT_MILLIS = 120_000;
+  private static final int LOCK_STRIPES = 256;
+
+  private final ExecutionStore store;
+  private final ExecutionUpdater updater;
+  private final WorkflowTasks workflowTasks;
+  private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+
+  WorkflowStarter(ExecutionStore store, ExecutionUpdater updater, WorkflowTasks workflowTasks) {
+    this.store = requireNonNull(store, "store is null");
+    this.updater = requireNonNull(updater, "updater is null");
+    this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
+    for (int i = 0; i < LOCK_STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+  }
+
+  StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request) {
+    WorkflowKey workflow = new WorkflowKey(namespaceId, request.getWorkflowId());
+    ReentrantLock lock = stripes[Math.floorMod(workflow.hashCode(), LOCK_STRIPES)];
+    lock.lock();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          return startLocked(workflow, request);
+        } catch (ConditionFailedException e) {
+          // Another process changed the current run meanwhile: decide again on what it wrote.
+          if (attempt >= 2) {
+            throw e;
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request) {
+    Optional<CurrentExecution> current = store.getCurrentExecution(workflow);
+    if (current.isPresent()) {
+      CurrentExecution run = current.get();
+      if (!request.getRequestId().isEmpty() && run.startRequestId().equals(request.getRequestId())) {
+        return new StartWorkflowResult(run.runId(), false);
+      }
+      boolean running = run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
+      if (running) {
+        if (request.getWorkflowIdConflictPolicy() == WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
+          return new StartWorkflowResult(run.runId(), false);
+        }
+        throw new WorkflowAlreadyStartedException("Workflow execution is already running. WorkflowId: " + workflow.workflowId()
+            + ", RunId: " + run.runId() + ".", run.startRequestId(), run.runId());
+      }
+      checkReusePolicy(request.getWorkflowIdReusePolicy(), run, workflow);
+    }
+    MutableState state = newState(workflow, request);
+    String runId = state.runId;
+    Optional<String> expectedRunId = current.map(CurrentExecution::runId);
+    updater.create(state, mutation -> {
+      WorkflowExecutionStartedEventAttributes attributes = state.startedAttributes;
+      mutation.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+          event -> event.setWorkflowExecutionStartedEventAttributes(attributesWithInput(attributes, request)));
+      state.startTimeMillis = mutation.nowMillis();
+      mutation.setCurrent(new CurrentExecution(workflow.namespaceId(), workflow.workflowId(), runId,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, state.startRequestId), expectedRunId);
+      long runTimeout = Durations.toMillis(attributes.getWorkflowRunTimeout());
+      if (runTimeout > 0) {
+        state.runTimeoutTimerId = mutation.addTimer(mutation.nowMillis() + runTimeout, TimerKind.WORKFLOW_RUN_TIMEOUT, 0, 0, "");
+      }
+      workflowTasks.schedule(mutation, 1);
+      return null;
+    });
+    return new StartWorkflowResult(runId, true);
+  }
+
+  private static void checkReusePolicy(WorkflowIdReusePolicy policy, CurrentExecution run, WorkflowKey workflow) {
+    switch (policy) {
+      case WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE -> throw new WorkflowAlreadyStartedException(
+          "Workflow execution already finished. WorkflowId: " + workflow.workflowId() + ", RunId: " + run.runId()
+              + ". Workflow Id reuse policy: reject duplicate workflow Id.", run.startRequestId(), run.runId());
+      case WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY -> {
+        if (run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED_VALUE) {
+          throw new WorkflowAlreadyStartedException("Workflow execution already finished successfully. WorkflowId: "
+              + workflow.workflowId() + ", RunId: " + run.runId()
+              + ". Workflow Id reuse policy: allow duplicate workflow Id if last run failed.", run.startRequestId(), run.runId());
+        }
+      }
+      case WORKFLOW_ID_REUSE_POLICY_UNSPECIFIED, WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+          WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING, UNRECOGNIZED -> {
+        // the previous run is closed: a new one may start
+      }
+    }
+  }
+
+  /** The new run's state; the started event's attributes are kept without the input (it is in history). */
+  private static MutableState newState(WorkflowKey workflow, StartWorkflowExecutionRequest request) {
+    MutableState state = new MutableState();
+    state.namespaceId = workflow.namespaceId();
+    state.workflowId = workflow.workflowId();
+    state.runId = UUID.randomUUID().toString();
+    state.startRequestId = request.getRequestId().isEmpty() ? UUID.randomUUID().toString() : request.getRequestId();
+    long executionTimeout = Durations.toMillis(request.getWorkflowExecutionTimeout());
+    long runTimeout = Durations.toMillis(request.getWorkflowRunTimeout());
+    if (runTimeout == 0 || (executionTimeout > 0 && executionTimeout < runTimeout)) {
+      runTimeout = executionTimeout;
+    }
+    long taskTimeout = Durations.toMillis(request.getWorkflowTaskTimeout());
+    if (taskTimeout <= 0) {
+      taskTimeout = DEFAULT_WORKFLOW_TASK_TIMEOUT_MILLIS;
+    }
+    taskTimeout = Math.min(taskTimeout, MAX_WORKFLOW_TASK_TIMEOUT_MILLIS);
+    if (runTimeout > 0) {
+      taskTimeout = Math.min(taskTimeout, runTimeout);
+    }
+    WorkflowExecutionStartedEventAttributes.Builder attributes = WorkflowExecutionStartedEventAttributes.newBuilder()
+        .setWorkflowType(request.getWorkflowType())
+        .setTaskQueue(request.getTaskQueue())
+        .setWorkflowExecutionTimeout(Durations.fromMillis(executionTimeout))
+        .setWorkflowRunTimeout(Durations.fromMillis(runTimeout))
+        .setWorkflowTaskTimeout(Durations.fromMillis(taskTimeout))
+        .setIdentity(request.getIdentity())
+        .setOriginalExecutionRunId(state.runId)
+        .setFirstExecutionRunId(state.runId)
+        .setAttempt(1)
+        .setWorkflowId(workflow.workflowId());
+    if (request.hasMemo()) {
+      attributes.setMemo(request.getMemo());
+      state.memo = request.getMemo();
+    }
+    if (request.hasSearchAttributes()) {
+      attributes.setSearchAttributes(request.getSearchAttributes());
+      state.searchAttributes = request.getSearchAttributes();
+    }
+    if (request.hasRetryPolicy()) {
+      attributes.setRetryPolicy(request.getRetryPolicy());
+    }
+    if (!request.getCronSchedule().isEmpty()) {
+      attributes.setCronSchedule(request.getCronSchedule());
+    }
+    if (request.hasPriority()) {
+      attributes.setPriority(request.getPriority());
+    }
+    state.startedAttributes = attributes.build();
+    return state;
+  }
+
+  private static WorkflowExecutionStartedEventAttributes attributesWithInput(WorkflowExecutionStartedEventAttributes attributes,
+      StartWorkflowExecutionRequest request) {
+    WorkflowExecutionStartedEventAttributes.Builder builder = attributes.toBuilder();
+    if (request.hasInput()) {
+      builder.setInput(request.getInput());
+    }
+    if (request.hasHeader()) {
+      builder.setHeader(request.getHeader());
+    }
+    return builder.build();
+  }
+}

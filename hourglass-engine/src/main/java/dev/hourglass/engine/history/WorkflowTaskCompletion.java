@@ -1,0 +1,293 @@
+package dev.hourglass.engine.history;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.util.Durations;
+import dev.hourglass.common.InvalidArgumentException;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
+import io.temporal.api.common.v1.Memo;
+import io.temporal.api.common.v1.SearchAttributes;
+import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.MarkerRecordedEventAttributes;
+import io.temporal.api.history.v1.TimerCanceledEventAttributes;
+import io.temporal.api.history.v1.TimerStartedEventAttributes;
+import io.temporal.api.history.v1.UpsertWorkflowSearchAttributesEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionCanceledEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
+import io.temporal.api.history.v1.WorkflowPropertiesModifiedEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskCompletedEventAttributes;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * RespondWorkflowTaskCompleted: the worker's commands become events, in command order, after
+ * WorkflowTaskCompleted; then the events buffered while the task ran; then a new workflow task if
+ * the workflow is still open and has something new to process.
+ *
+ * <p>The commands are validated before anything is written. An invalid command, or a closing
+ * command while buffered events wait (Temporal's UnhandledCommand), fails the workflow task
+ * instead: the failure is committed and the worker gets INVALID_ARGUMENT, as from Temporal.
+ */
+final class WorkflowTaskCompletion {
+  /** What the completion led to, for the RPC's answer (errors are answered after the commit). */
+  record Outcome(String rejection) {
+    static final Outcome ACCEPTED = new Outcome(null);
+
+    boolean rejected() {
+      return rejection != null;
+    }
+  }
+
+  private final WorkflowTasks workflowTasks;
+  private final Activities activities;
+
+  WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities) {
+    this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
+    this.activities = requireNonNull(activities, "activities is null");
+  }
+
+  Outcome complete(ExecutionMutation mutation, RespondWorkflowTaskCompletedRequest request) {
+    MutableState state = mutation.state();
+    WorkflowTaskInfo task = state.workflowTask;
+    List<Command> commands = request.getCommandsList();
+
+    boolean closes = false;
+    for (int i = 0; i < commands.size(); i++) {
+      if (isClosing(commands.get(i).getCommandType())) {
+        if (i != commands.size() - 1) {
+          return reject(mutation, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES,
+              "invalid command sequence: " + commands.get(i).getCommandType() + " must be the last command.", request.getIdentity());
+        }
+        closes = true;
+      }
+    }
+    if (closes && !state.bufferedEvents.isEmpty()) {
+      workflowTasks.fail(mutation, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, null, request.getIdentity());
+      return new Outcome("UnhandledCommand");
+    }
+    List<Command> normalized = new ArrayList<>(commands.size());
+    try {
+      normalized.addAll(validate(state, commands));
+    } catch (InvalidArgumentException e) {
+      return reject(mutation, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, e.getMessage(),
+          request.getIdentity());
+    }
+
+    workflowTasks.materialize(mutation, task);
+    HistoryEvent completed = mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, event -> {
+      WorkflowTaskCompletedEventAttributes.Builder attributes = WorkflowTaskCompletedEventAttributes.newBuilder()
+          .setScheduledEventId(task.scheduledEventId)
+          .setStartedEventId(task.startedEventId)
+          .setIdentity(request.getIdentity())
+          .setBinaryChecksum(request.getBinaryChecksum())
+          .setSdkMetadata(request.getSdkMetadata())
+          .setMeteringMetadata(request.getMeteringMetadata());
+      if (request.hasWorkerVersionStamp()) {
+        attributes.setWorkerVersion(request.getWorkerVersionStamp());
+      }
+      event.setWorkflowTaskCompletedEventAttributes(attributes);
+    });
+    state.lastCompletedWorkflowTaskStartedEventId = task.startedEventId;
+    mutation.deleteTimer(task.timeoutTimerId);
+    state.workflowTask = null;
+    if (request.hasStickyAttributes() && !request.getStickyAttributes().getWorkerTaskQueue().getName().isEmpty()) {
+      state.stickyTaskQueue = request.getStickyAttributes().getWorkerTaskQueue().getName();
+      long timeout = Durations.toMillis(request.getStickyAttributes().getScheduleToStartTimeout());
+      state.stickyScheduleToStartTimeoutMillis = timeout > 0 ? timeout : 5_000;
+    } else {
+      WorkflowTasks.clearSticky(state);
+    }
+
+    long completedEventId = completed.getEventId();
+    for (Command command : normalized) {
+      apply(mutation, command, completedEventId, request.getIdentity());
+    }
+    boolean newEvents = workflowTasks.flushBuffered(mutation);
+    if (state.running() && (newEvents || request.getForceCreateNewWorkflowTask())) {
+      workflowTasks.schedule(mutation, 1);
+    }
+    return Outcome.ACCEPTED;
+  }
+
+  private Outcome reject(ExecutionMutation mutation, WorkflowTaskFailedCause cause, String message, String identity) {
+    WorkflowTaskInfo task = mutation.state().workflowTask;
+    if (task.isTransient()) {
+      // As in Temporal: a rejected completion of a retried task is dropped; it will time out.
+      return new Outcome(message);
+    }
+    workflowTasks.fail(mutation, cause, Failure.newBuilder().setMessage(message).build(), identity);
+    return new Outcome(message);
+  }
+
+  private static boolean isClosing(CommandType type) {
+    return type == CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION
+        || type == CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION
+        || type == CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION
+        || type == CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION;
+  }
+
+  /** Checks every command before any is applied; returns them with defaults filled in. */
+  private static List<Command> validate(MutableState state, List<Command> commands) {
+    List<Command> result = new ArrayList<>(commands.size());
+    Set<String> newActivityIds = new HashSet<>();
+    Set<String> newTimerIds = new HashSet<>();
+    for (Command command : commands) {
+      switch (command.getCommandType()) {
+        case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> {
+          ScheduleActivityTaskCommandAttributes attributes = Activities.normalize(command.getScheduleActivityTaskCommandAttributes(), state);
+          if (!newActivityIds.add(attributes.getActivityId())) {
+            throw new InvalidArgumentException("Already open activity with " + attributes.getActivityId());
+          }
+          result.add(command.toBuilder().setScheduleActivityTaskCommandAttributes(attributes).build());
+        }
+        case COMMAND_TYPE_START_TIMER -> {
+          var attributes = command.getStartTimerCommandAttributes();
+          if (attributes.getTimerId().isEmpty()) {
+            throw new InvalidArgumentException("TimerId is not set on command.");
+          }
+          if (Durations.toMillis(attributes.getStartToFireTimeout()) <= 0) {
+            throw new InvalidArgumentException("A valid StartToFireTimeout is not set on command.");
+          }
+          if (state.timers.containsKey(attributes.getTimerId()) || !newTimerIds.add(attributes.getTimerId())) {
+            throw new InvalidArgumentException("TimerId " + attributes.getTimerId() + " is already open.");
+          }
+          result.add(command);
+        }
+        case COMMAND_TYPE_CANCEL_TIMER -> {
+          String timerId = command.getCancelTimerCommandAttributes().getTimerId();
+          if (!state.timers.containsKey(timerId) && !newTimerIds.contains(timerId)) {
+            throw new InvalidArgumentException("Unable to cancel timer " + timerId + ": no such pending timer.");
+          }
+          result.add(command);
+        }
+        case COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK -> {
+          long scheduledEventId = command.getRequestCancelActivityTaskCommandAttributes().getScheduledEventId();
+          if (!state.activities.containsKey(scheduledEventId)) {
+            throw new InvalidArgumentException("Unable to cancel activity: no pending activity with scheduled event id " + scheduledEventId);
+          }
+          result.add(command);
+        }
+        case COMMAND_TYPE_RECORD_MARKER -> {
+          if (command.getRecordMarkerCommandAttributes().getMarkerName().isEmpty()) {
+            throw new InvalidArgumentException("MarkerName is not set on command.");
+          }
+          result.add(command);
+        }
+        case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION, COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+            COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> result.add(command);
+        default -> throw new InvalidArgumentException("Command " + command.getCommandType()
+            + " is not supported by this Hourglass version (see docs/compatibility.md).");
+      }
+    }
+    return result;
+  }
+
+  private void apply(ExecutionMutation mutation, Command command, long completedEventId, String identity) {
+    MutableState state = mutation.state();
+    switch (command.getCommandType()) {
+      case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> activities.schedule(mutation, command.getScheduleActivityTaskCommandAttributes(), completedEventId);
+      case COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK ->
+          activities.requestCancel(mutation, command.getRequestCancelActivityTaskCommandAttributes().getScheduledEventId(), completedEventId);
+      case COMMAND_TYPE_START_TIMER -> {
+        var attributes = command.getStartTimerCommandAttributes();
+        HistoryEvent started = mutation.append(EventType.EVENT_TYPE_TIMER_STARTED, event ->
+            event.setTimerStartedEventAttributes(TimerStartedEventAttributes.newBuilder()
+                .setTimerId(attributes.getTimerId())
+                .setStartToFireTimeout(attributes.getStartToFireTimeout())
+                .setWorkflowTaskCompletedEventId(completedEventId)));
+        TimerInfo timer = new TimerInfo();
+        timer.timerId = attributes.getTimerId();
+        timer.startedEventId = started.getEventId();
+        timer.fireTimeMillis = mutation.nowMillis() + Durations.toMillis(attributes.getStartToFireTimeout());
+        timer.timerRowId = mutation.addTimer(timer.fireTimeMillis, TimerKind.USER_TIMER, timer.startedEventId, 0, timer.timerId);
+        state.timers.put(timer.timerId, timer);
+      }
+      case COMMAND_TYPE_CANCEL_TIMER -> {
+        TimerInfo timer = state.timers.remove(command.getCancelTimerCommandAttributes().getTimerId());
+        mutation.deleteTimer(timer.timerRowId);
+        mutation.append(EventType.EVENT_TYPE_TIMER_CANCELED, event ->
+            event.setTimerCanceledEventAttributes(TimerCanceledEventAttributes.newBuilder()
+                .setTimerId(timer.timerId)
+                .setStartedEventId(timer.startedEventId)
+                .setWorkflowTaskCompletedEventId(completedEventId)
+                .setIdentity(identity)));
+      }
+      case COMMAND_TYPE_RECORD_MARKER -> {
+        var attributes = command.getRecordMarkerCommandAttributes();
+        mutation.append(EventType.EVENT_TYPE_MARKER_RECORDED, event -> {
+          MarkerRecordedEventAttributes.Builder marker = MarkerRecordedEventAttributes.newBuilder()
+              .setMarkerName(attributes.getMarkerName())
+              .putAllDetails(attributes.getDetailsMap())
+              .setWorkflowTaskCompletedEventId(completedEventId);
+          if (attributes.hasHeader()) {
+            marker.setHeader(attributes.getHeader());
+          }
+          if (attributes.hasFailure()) {
+            marker.setFailure(attributes.getFailure());
+          }
+          event.setMarkerRecordedEventAttributes(marker);
+        });
+      }
+      case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES -> {
+        SearchAttributes upsert = command.getUpsertWorkflowSearchAttributesCommandAttributes().getSearchAttributes();
+        mutation.append(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, event ->
+            event.setUpsertWorkflowSearchAttributesEventAttributes(UpsertWorkflowSearchAttributesEventAttributes.newBuilder()
+                .setSearchAttributes(upsert)
+                .setWorkflowTaskCompletedEventId(completedEventId)));
+        SearchAttributes.Builder merged = state.searchAttributes == null ? SearchAttributes.newBuilder() : state.searchAttributes.toBuilder();
+        upsert.getIndexedFieldsMap().forEach((name, value) -> {
+          if (value.getData().isEmpty()) {
+            merged.removeIndexedFields(name);
+          } else {
+            merged.putIndexedFields(name, value);
+          }
+        });
+        state.searchAttributes = merged.build();
+      }
+      case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
+        Memo upsert = command.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo();
+        mutation.append(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, event ->
+            event.setWorkflowPropertiesModifiedEventAttributes(WorkflowPropertiesModifiedEventAttributes.newBuilder()
+                .setUpsertedMemo(upsert)
+                .setWorkflowTaskCompletedEventId(completedEventId)));
+        Memo.Builder merged = state.memo == null ? Memo.newBuilder() : state.memo.toBuilder();
+        upsert.getFieldsMap().forEach((name, value) -> {
+          if (value.getData().isEmpty()) {
+            merged.removeFields(name);
+          } else {
+            merged.putFields(name, value);
+          }
+        });
+        state.memo = merged.build();
+      }
+      case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION -> WorkflowCloser.close(mutation,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, event ->
+              event.setWorkflowExecutionCompletedEventAttributes(WorkflowExecutionCompletedEventAttributes.newBuilder()
+                  .setResult(command.getCompleteWorkflowExecutionCommandAttributes().getResult())
+                  .setWorkflowTaskCompletedEventId(completedEventId)));
+      case COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION -> WorkflowCloser.close(mutation,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, event ->
+              event.setWorkflowExecutionFailedEventAttributes(WorkflowExecutionFailedEventAttributes.newBuilder()
+                  .setFailure(command.getFailWorkflowExecutionCommandAttributes().getFailure())
+                  .setRetryState(RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET)
+                  .setWorkflowTaskCompletedEventId(completedEventId)));
+      case COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> WorkflowCloser.close(mutation,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, event ->
+              event.setWorkflowExecutionCanceledEventAttributes(WorkflowExecutionCanceledEventAttributes.newBuilder()
+                  .setDetails(command.getCancelWorkflowExecutionCommandAttributes().getDetails())
+                  .setWorkflowTaskCompletedEventId(completedEventId)));
+      default -> throw new IllegalStateException("command passed validation but has no handler: " + command.getCommandType());
+    }
+  }
+}

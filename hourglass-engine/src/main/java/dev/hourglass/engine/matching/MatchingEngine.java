@@ -1,0 +1,100 @@
+package dev.hourglass.engine.matching;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hourglass.store.TaskKind;
+import dev.hourglass.store.TaskRecord;
+import dev.hourglass.store.TaskStore;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Matches tasks with pollers across all task queues of this process. Tasks arrive from the
+ * history engine after the commit that created them; polls arrive from the frontend and complete
+ * asynchronously (a task, or empty at the long-poll deadline).
+ */
+public final class MatchingEngine {
+  /** A sticky queue with no poll for this long is taken as gone (its worker stopped). */
+  private static final long STICKY_POLLER_ALIVE_MILLIS = 10_000;
+
+  private final TaskStore store;
+  private final Executor executor;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final ConcurrentMap<TaskQueueKey, TaskQueue<PollWorkflowTaskQueueResponse>> workflowQueues = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TaskQueueKey, TaskQueue<PollActivityTaskQueueResponse>> activityQueues = new ConcurrentHashMap<>();
+
+  public MatchingEngine(TaskStore store, Executor executor, ScheduledExecutorService scheduler, Clock clock) {
+    this.store = requireNonNull(store, "store is null");
+    this.executor = requireNonNull(executor, "executor is null");
+    this.scheduler = requireNonNull(scheduler, "scheduler is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** A task was committed to the backlog: dispatch it. */
+  public void addTask(TaskRecord task) {
+    TaskQueueKey key = new TaskQueueKey(task.execution().namespaceId(), task.taskQueue(), task.kind());
+    switch (task.kind()) {
+      case WORKFLOW -> workflowQueue(key).add(task);
+      case ACTIVITY -> activityQueue(key).add(task);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for a workflow task of the queue; {@code starter} records its start.
+   * Completes empty at the deadline.
+   */
+  public CompletableFuture<Optional<PollWorkflowTaskQueueResponse>> pollWorkflowTask(String namespaceId, String taskQueue,
+      PollerInfo poller, Duration timeout, TaskStarter<PollWorkflowTaskQueueResponse> starter) {
+    return poll(workflowQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.WORKFLOW)), poller, timeout, starter);
+  }
+
+  /** As {@link #pollWorkflowTask}, for activity tasks. */
+  public CompletableFuture<Optional<PollActivityTaskQueueResponse>> pollActivityTask(String namespaceId, String taskQueue,
+      PollerInfo poller, Duration timeout, TaskStarter<PollActivityTaskQueueResponse> starter) {
+    return poll(activityQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.ACTIVITY)), poller, timeout, starter);
+  }
+
+  /** Whether a worker is polling the sticky queue: if not, workflow tasks go to the normal queue. */
+  public boolean isStickyQueueAlive(String namespaceId, String stickyQueue) {
+    TaskQueue<PollWorkflowTaskQueueResponse> queue = workflowQueues.get(new TaskQueueKey(namespaceId, stickyQueue, TaskKind.WORKFLOW));
+    return queue != null && queue.hasRecentPoller(STICKY_POLLER_ALIVE_MILLIS);
+  }
+
+  /** Waiting pollers of a queue, for DescribeTaskQueue. */
+  public int waitingPollers(String namespaceId, String taskQueue, TaskKind kind) {
+    TaskQueueKey key = new TaskQueueKey(namespaceId, taskQueue, kind);
+    TaskQueue<?> queue = kind == TaskKind.WORKFLOW ? workflowQueues.get(key) : activityQueues.get(key);
+    return queue == null ? 0 : queue.waitingPollers();
+  }
+
+  private <R> CompletableFuture<Optional<R>> poll(TaskQueue<R> queue, PollerInfo info, Duration timeout, TaskStarter<R> starter) {
+    TaskQueue.Poller<R> poller = new TaskQueue.Poller<>(info, starter);
+    var expiry = scheduler.schedule(() -> {
+      if (poller.expire()) {
+        queue.removePoller(poller);
+      }
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    poller.result().whenComplete((response, error) -> expiry.cancel(false));
+    queue.poll(poller);
+    return poller.result();
+  }
+
+
+  private TaskQueue<PollWorkflowTaskQueueResponse> workflowQueue(TaskQueueKey key) {
+    return workflowQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock));
+  }
+
+  private TaskQueue<PollActivityTaskQueueResponse> activityQueue(TaskQueueKey key) {
+    return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock));
+  }
+}

@@ -1,0 +1,272 @@
+package dev.hourglass.engine.matching;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hourglass.store.TaskRecord;
+import dev.hourglass.store.TaskStore;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task queue in memory: tasks waiting for pollers and pollers waiting for tasks.
+ *
+ * <p>Every task has a backlog row, written in the transaction that created it and deleted by the
+ * one that starts it. The in-memory buffer is a bounded cache of that backlog: a task committed
+ * while a poller waits goes straight to it (the hand-off costs no database round trip beyond the
+ * commit that created the task); a task nobody waits for is buffered; when the buffer is full the
+ * task stays only in the store and {@code backlogInStore} is set, so the queue reads the store when
+ * the buffer drains. At start the queue does not know its backlog, so it reads the store first.
+ *
+ * <p>Each poller brings the {@link TaskStarter} that records the start of the task it gets, so
+ * matching knows nothing of history.
+ *
+ * <p>Polls are asynchronous: a waiting poller is a future, no thread is parked for it. Starting a
+ * matched task (a store write) runs on the executor, outside the lock.
+ *
+ * <p>Thread-safety: all state is guarded by {@code this}.
+ */
+final class TaskQueue<R> {
+  private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
+
+  /** In-memory tasks per queue; past this the backlog stays in the store. */
+  static final int MAX_BUFFERED_TASKS = 1_000;
+  /** Rows read from the store per backlog read. */
+  private static final int BACKLOG_READ_SIZE = 500;
+
+  private final TaskQueueKey key;
+  private final TaskStore store;
+  private final Executor executor;
+  private final Clock clock;
+
+  private final ArrayDeque<TaskRecord> buffer = new ArrayDeque<>();
+  /** Ids of tasks buffered or being started: a backlog read must not take them twice. */
+  private final Set<Long> known = new HashSet<>();
+  private final ArrayDeque<Poller<R>> pollers = new ArrayDeque<>();
+  private boolean backlogInStore = true;
+  private boolean reading;
+  /** Counts tasks left in the store only; a read that saw none added meanwhile can clear the flag. */
+  private long storeOnlyAdds;
+  private long lastPollMillis;
+
+  TaskQueue(TaskQueueKey key, TaskStore store, Executor executor, Clock clock) {
+    this.key = requireNonNull(key, "key is null");
+    this.store = requireNonNull(store, "store is null");
+    this.executor = requireNonNull(executor, "executor is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** A task was committed: hand it to a waiting poller, or keep it. */
+  void add(TaskRecord task) {
+    Poller<R> poller;
+    synchronized (this) {
+      if (known.contains(task.taskId())) {
+        return;
+      }
+      poller = nextWaitingPoller();
+      if (poller == null) {
+        if (buffer.size() < MAX_BUFFERED_TASKS && !backlogInStore) {
+          buffer.add(task);
+          known.add(task.taskId());
+        } else {
+          backlogInStore = true;
+          storeOnlyAdds++;
+        }
+        return;
+      }
+      known.add(task.taskId());
+    }
+    start(task, poller);
+  }
+
+  /** A poller arrived (or came back after a stale task): give it a task or let it wait. */
+  void poll(Poller<R> poller) {
+    TaskRecord task;
+    synchronized (this) {
+      lastPollMillis = clock.millis();
+      task = buffer.poll();
+      if (task == null) {
+        pollers.add(poller);
+        readBacklogIfNeeded();
+        return;
+      }
+      if (!poller.claim()) {
+        buffer.addFirst(task);
+        return;
+      }
+    }
+    start(task, poller);
+  }
+
+  synchronized void removePoller(Poller<R> poller) {
+    pollers.remove(poller);
+  }
+
+  /** Whether a worker polled this queue lately (or waits on it now): sticky queues use it. */
+  synchronized boolean hasRecentPoller(long withinMillis) {
+    return !pollers.isEmpty() || clock.millis() - lastPollMillis < withinMillis;
+  }
+
+  synchronized int waitingPollers() {
+    return pollers.size();
+  }
+
+  synchronized int bufferedTasks() {
+    return buffer.size();
+  }
+
+  private Poller<R> nextWaitingPoller() {
+    Poller<R> poller;
+    while ((poller = pollers.poll()) != null) {
+      if (poller.claim()) {
+        return poller;
+      }
+    }
+    return null;
+  }
+
+  private void start(TaskRecord task, Poller<R> poller) {
+    executor.execute(() -> {
+      Optional<R> response;
+      try {
+        response = poller.starter().tryStart(task, poller.info());
+      } catch (RuntimeException e) {
+        // The row is still in the store: read it again later. The poller gets the error.
+        log.atWarn().addKeyValue("taskQueue", key.name()).setCause(e).log("starting a task failed");
+        synchronized (this) {
+          known.remove(task.taskId());
+          backlogInStore = true;
+          storeOnlyAdds++;
+        }
+        poller.fail(e);
+        return;
+      }
+      synchronized (this) {
+        known.remove(task.taskId());
+      }
+      if (response.isPresent()) {
+        poller.complete(response.get());
+      } else {
+        // Stale task: the poller is still waiting, find it another one.
+        poller.unclaim();
+        poll(poller);
+      }
+    });
+  }
+
+  /** Called with the lock held. */
+  private void readBacklogIfNeeded() {
+    if (!backlogInStore || reading || buffer.size() >= MAX_BUFFERED_TASKS / 2) {
+      return;
+    }
+    reading = true;
+    long addsBefore = storeOnlyAdds;
+    executor.execute(() -> readBacklog(addsBefore));
+  }
+
+  private void readBacklog(long addsBefore) {
+    List<TaskRecord> rows;
+    try {
+      rows = store.readTasks(key.namespaceId(), key.name(), key.kind(), BACKLOG_READ_SIZE);
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("taskQueue", key.name()).setCause(e).log("reading the backlog failed");
+      synchronized (this) {
+        reading = false;
+      }
+      return;
+    }
+    List<Poller<R>> waiting;
+    synchronized (this) {
+      reading = false;
+      int fresh = 0;
+      for (TaskRecord row : rows) {
+        if (known.add(row.taskId())) {
+          buffer.add(row);
+          fresh++;
+        }
+      }
+      if (rows.size() < BACKLOG_READ_SIZE && storeOnlyAdds == addsBefore) {
+        backlogInStore = false;
+      }
+      if (fresh == 0 && backlogInStore && rows.size() == BACKLOG_READ_SIZE) {
+        // Everything read is already in flight; the rest waits for those to be started.
+        log.atDebug().addKeyValue("taskQueue", key.name()).log("backlog read found only known tasks");
+      }
+      waiting = List.copyOf(pollers);
+      pollers.clear();
+    }
+    waiting.forEach(this::poll);
+  }
+
+  TaskQueueKey key() {
+    return key;
+  }
+
+  /** A poller waiting for a task: completes with a response, or empty at its deadline. */
+  static final class Poller<R> {
+    private final PollerInfo info;
+    private final TaskStarter<R> starter;
+    private final CompletableFuture<Optional<R>> result = new CompletableFuture<>();
+    /** 0 waiting, 1 matched to a task being started, 2 done. Guarded by this. */
+    private int state;
+
+    Poller(PollerInfo info, TaskStarter<R> starter) {
+      this.info = requireNonNull(info, "info is null");
+      this.starter = requireNonNull(starter, "starter is null");
+    }
+
+    PollerInfo info() {
+      return info;
+    }
+
+    TaskStarter<R> starter() {
+      return starter;
+    }
+
+    CompletableFuture<Optional<R>> result() {
+      return result;
+    }
+
+    /** Takes the poller for a task; false if it is taken, expired, or its caller cancelled the future. */
+    synchronized boolean claim() {
+      if (state != 0 || result.isDone()) {
+        return false;
+      }
+      state = 1;
+      return true;
+    }
+
+    synchronized void unclaim() {
+      if (state == 1) {
+        state = 0;
+      }
+    }
+
+    /** Deadline reached: answers empty unless a task is being started for it. */
+    synchronized boolean expire() {
+      if (state != 0) {
+        return false;
+      }
+      state = 2;
+      result.complete(Optional.empty());
+      return true;
+    }
+
+    synchronized void complete(R response) {
+      state = 2;
+      result.complete(Optional.of(response));
+    }
+
+    synchronized void fail(Throwable error) {
+      state = 2;
+      result.completeExceptionally(error);
+    }
+  }
+}

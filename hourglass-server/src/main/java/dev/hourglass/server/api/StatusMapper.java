@@ -1,0 +1,91 @@
+package dev.hourglass.server.api;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
+import dev.hourglass.common.AlreadyExistsException;
+import dev.hourglass.common.ConditionFailedException;
+import dev.hourglass.common.FailedPreconditionException;
+import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.common.NamespaceNotFoundException;
+import dev.hourglass.common.NotFoundException;
+import dev.hourglass.common.ResourceExhaustedException;
+import dev.hourglass.common.ShardOwnershipLostException;
+import dev.hourglass.common.UnavailableException;
+import dev.hourglass.common.WorkflowAlreadyStartedException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.temporal.api.enums.v1.ResourceExhaustedCause;
+import io.temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure;
+import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
+import io.temporal.api.errordetails.v1.NotFoundFailure;
+import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
+import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where errors become gRPC statuses, with the Temporal error details the SDKs look
+ * for in the status ({@code WorkflowExecutionAlreadyStartedFailure} makes the Java SDK throw
+ * {@code WorkflowExecutionAlreadyStarted}). Anything unexpected becomes INTERNAL with an error id
+ * that is logged once with the stack trace; its message is not shown to the client.
+ */
+final class StatusMapper {
+  private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
+
+  private StatusMapper() {}
+
+  static StatusRuntimeException toStatus(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof StatusRuntimeException status) {
+      return status;
+    }
+    if (cause instanceof WorkflowAlreadyStartedException e) {
+      return status(Code.ALREADY_EXISTS, e.getMessage(), WorkflowExecutionAlreadyStartedFailure.newBuilder()
+          .setStartRequestId(e.startRequestId()).setRunId(e.runId()).build());
+    }
+    if (cause instanceof NamespaceNotFoundException e) {
+      return status(Code.NOT_FOUND, e.getMessage(), NamespaceNotFoundFailure.newBuilder().setNamespace(e.namespace()).build());
+    }
+    if (cause instanceof NotFoundException e) {
+      return status(Code.NOT_FOUND, e.getMessage(), NotFoundFailure.getDefaultInstance());
+    }
+    if (cause instanceof InvalidArgumentException e) {
+      return status(Code.INVALID_ARGUMENT, e.getMessage(), null);
+    }
+    if (cause instanceof AlreadyExistsException e) {
+      return status(Code.ALREADY_EXISTS, e.getMessage(), NamespaceAlreadyExistsFailure.getDefaultInstance());
+    }
+    if (cause instanceof FailedPreconditionException e) {
+      return status(Code.FAILED_PRECONDITION, e.getMessage(), null);
+    }
+    if (cause instanceof ResourceExhaustedException e) {
+      return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), ResourceExhaustedFailure.newBuilder()
+          .setCause(ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_SYSTEM_OVERLOADED).build());
+    }
+    if (cause instanceof UnavailableException || cause instanceof ShardOwnershipLostException || cause instanceof ConditionFailedException) {
+      return status(Code.UNAVAILABLE, cause.getMessage(), null);
+    }
+    String errorId = UUID.randomUUID().toString();
+    log.atError().addKeyValue("errorId", errorId).setCause(cause).log("internal error");
+    return status(Code.INTERNAL, "Internal error (id " + errorId + "); the server log has the details.", null);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static StatusRuntimeException status(Code code, String message, Message detail) {
+    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
+    if (detail != null) {
+      status.addDetails(Any.pack(detail));
+    }
+    return StatusProto.toStatusRuntimeException(status.build());
+  }
+}

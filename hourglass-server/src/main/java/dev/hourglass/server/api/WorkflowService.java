@@ -1,0 +1,380 @@
+package dev.hourglass.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.util.Durations;
+import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.engine.history.HistoryEngine;
+import dev.hourglass.engine.history.HistoryEngine.ActivityRef;
+import dev.hourglass.engine.history.StartWorkflowResult;
+import dev.hourglass.engine.matching.MatchingEngine;
+import dev.hourglass.engine.matching.PollerInfo;
+import dev.hourglass.engine.namespace.Namespace;
+import dev.hourglass.engine.namespace.NamespaceRegistry;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.StreamObserver;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.namespace.v1.NamespaceConfig;
+import io.temporal.api.namespace.v1.NamespaceInfo;
+import io.temporal.api.replication.v1.NamespaceReplicationConfig;
+import io.temporal.api.workflowservice.v1.*;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Temporal's {@code WorkflowService} over the engine: validates each request, resolves its
+ * namespace, calls history or matching, and answers. Errors become statuses in {@link StatusMapper}.
+ * RPCs not overridden here answer UNIMPLEMENTED (docs/compatibility.md lists them).
+ */
+public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceImplBase {
+  /** Temporal's matching long-poll interval: an idle poll is answered empty after this. */
+  static final Duration LONG_POLL = Duration.ofSeconds(60);
+  /** Answer this long before the client's deadline, so the client sees an empty poll, not an error. */
+  private static final long DEADLINE_MARGIN_MILLIS = 1_000;
+
+  private final NamespaceRegistry namespaces;
+  private final HistoryEngine history;
+  private final MatchingEngine matching;
+  private final String serverVersion;
+
+  public WorkflowService(NamespaceRegistry namespaces, HistoryEngine history, MatchingEngine matching, String serverVersion) {
+    this.namespaces = requireNonNull(namespaces, "namespaces is null");
+    this.history = requireNonNull(history, "history is null");
+    this.matching = requireNonNull(matching, "matching is null");
+    this.serverVersion = requireNonNull(serverVersion, "serverVersion is null");
+  }
+
+  // ---- cluster and namespaces ----
+
+  @Override
+  public void getSystemInfo(GetSystemInfoRequest request, StreamObserver<GetSystemInfoResponse> observer) {
+    Rpc.unary(observer, () -> GetSystemInfoResponse.newBuilder()
+        .setServerVersion(serverVersion)
+        .setCapabilities(GetSystemInfoResponse.Capabilities.newBuilder()
+            .setSignalAndQueryHeader(true)
+            .setInternalErrorDifferentiation(true)
+            .setActivityFailureIncludeHeartbeat(true)
+            .setEncodedFailureAttributes(true)
+            .setUpsertMemo(true)
+            // The SDK's flags are replayed from WorkflowTaskCompleted.sdk_metadata, which we keep.
+            .setSdkMetadata(true))
+        .build());
+  }
+
+  @Override
+  public void getClusterInfo(GetClusterInfoRequest request, StreamObserver<GetClusterInfoResponse> observer) {
+    Rpc.unary(observer, () -> GetClusterInfoResponse.newBuilder()
+        .setClusterName("active")
+        .setClusterId("hourglass")
+        .setServerVersion(serverVersion)
+        .setHistoryShardCount(1)
+        .setPersistenceStore("sqlite")
+        .setVisibilityStore("sqlite")
+        .build());
+  }
+
+  @Override
+  public void registerNamespace(RegisterNamespaceRequest request, StreamObserver<RegisterNamespaceResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireName("Namespace", request.getNamespace());
+      Duration retention = request.hasWorkflowExecutionRetentionPeriod()
+          ? Duration.ofMillis(Durations.toMillis(request.getWorkflowExecutionRetentionPeriod())) : Duration.ZERO;
+      namespaces.register(request.getNamespace(), request.getDescription(), request.getOwnerEmail(), retention, request.getDataMap());
+      return RegisterNamespaceResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void describeNamespace(DescribeNamespaceRequest request, StreamObserver<DescribeNamespaceResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Namespace namespace;
+      if (!request.getId().isEmpty()) {
+        namespace = namespaces.list().stream().filter(candidate -> candidate.id().equals(request.getId())).findFirst()
+            .orElseThrow(() -> new dev.hourglass.common.NamespaceNotFoundException(request.getId()));
+      } else {
+        namespace = namespaces.byName(request.getNamespace());
+      }
+      return describe(namespace);
+    });
+  }
+
+  private static DescribeNamespaceResponse describe(Namespace namespace) {
+    return DescribeNamespaceResponse.newBuilder()
+        .setNamespaceInfo(namespace.info().toBuilder().setCapabilities(NamespaceInfo.Capabilities.getDefaultInstance()))
+        .setConfig(namespace.config())
+        .setReplicationConfig(NamespaceReplicationConfig.newBuilder().setActiveClusterName("active"))
+        .setIsGlobalNamespace(false)
+        .build();
+  }
+
+  @Override
+  public void listNamespaces(ListNamespacesRequest request, StreamObserver<ListNamespacesResponse> observer) {
+    Rpc.unary(observer, () -> {
+      ListNamespacesResponse.Builder response = ListNamespacesResponse.newBuilder();
+      namespaces.list().forEach(namespace -> response.addNamespaces(describe(namespace)));
+      return response.build();
+    });
+  }
+
+  @Override
+  public void updateNamespace(UpdateNamespaceRequest request, StreamObserver<UpdateNamespaceResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      NamespaceInfo.Builder info = namespace.info().toBuilder();
+      if (request.hasUpdateInfo()) {
+        var update = request.getUpdateInfo();
+        if (!update.getDescription().isEmpty()) {
+          info.setDescription(update.getDescription());
+        }
+        if (!update.getOwnerEmail().isEmpty()) {
+          info.setOwnerEmail(update.getOwnerEmail());
+        }
+        info.putAllData(update.getDataMap());
+      }
+      NamespaceConfig.Builder config = namespace.config().toBuilder();
+      if (request.hasConfig() && request.getConfig().hasWorkflowExecutionRetentionTtl()) {
+        config.setWorkflowExecutionRetentionTtl(request.getConfig().getWorkflowExecutionRetentionTtl());
+      }
+      Namespace updated = namespaces.update(namespace, info.build(), config.build());
+      DescribeNamespaceResponse described = describe(updated);
+      return UpdateNamespaceResponse.newBuilder()
+          .setNamespaceInfo(described.getNamespaceInfo())
+          .setConfig(described.getConfig())
+          .setReplicationConfig(described.getReplicationConfig())
+          .build();
+    });
+  }
+
+  // ---- workflows ----
+
+  @Override
+  public void startWorkflowExecution(StartWorkflowExecutionRequest request, StreamObserver<StartWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireWorkflowId(request.getWorkflowId());
+      Validation.requireName("WorkflowType", request.getWorkflowType().getName());
+      Validation.requireTaskQueue(request.getTaskQueue());
+      if (request.getRequestId().length() > Validation.MAX_ID_LENGTH) {
+        throw new InvalidArgumentException("RequestId length exceeds limit.");
+      }
+      checkTimeout("WorkflowExecutionTimeout", request.getWorkflowExecutionTimeout());
+      checkTimeout("WorkflowRunTimeout", request.getWorkflowRunTimeout());
+      checkTimeout("WorkflowTaskTimeout", request.getWorkflowTaskTimeout());
+      Validation.requireBlobSize("input", request.getInput());
+      Validation.requireBlobSize("memo", request.getMemo());
+      Validation.requireBlobSize("header", request.getHeader());
+      if (!request.getCronSchedule().isEmpty()) {
+        throw new InvalidArgumentException("Cron workflows are not supported by this Hourglass version yet (see docs/compatibility.md).");
+      }
+      if (request.hasWorkflowStartDelay() && Durations.toMillis(request.getWorkflowStartDelay()) > 0) {
+        throw new InvalidArgumentException("WorkflowStartDelay is not supported by this Hourglass version yet (see docs/compatibility.md).");
+      }
+      StartWorkflowResult result = history.startWorkflow(namespace.id(), request);
+      return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
+    });
+  }
+
+  private static void checkTimeout(String what, com.google.protobuf.Duration timeout) {
+    if (timeout.getSeconds() < 0 || timeout.getNanos() < 0) {
+      throw new InvalidArgumentException("Invalid " + what + ": it may not be negative.");
+    }
+  }
+
+  @Override
+  public void describeWorkflowExecution(DescribeWorkflowExecutionRequest request,
+      StreamObserver<DescribeWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> history.describe(resolve(request.getNamespace(), request.getExecution())));
+  }
+
+  @Override
+  public void getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest request,
+      StreamObserver<GetWorkflowExecutionHistoryResponse> observer) {
+    Rpc.async(observer, () -> history.getHistory(resolve(request.getNamespace(), request.getExecution()),
+        request.getNextPageToken(), request.getMaximumPageSize(), request.getWaitNewEvent(), request.getHistoryEventFilterType()));
+  }
+
+  @Override
+  public void terminateWorkflowExecution(TerminateWorkflowExecutionRequest request,
+      StreamObserver<TerminateWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
+      Validation.requireBlobSize("details", request.getDetails());
+      history.terminate(key, request.getReason(), request.hasDetails() ? request.getDetails() : null, request.getIdentity());
+      return TerminateWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
+  private ExecutionKey resolve(String namespaceName, WorkflowExecution execution) {
+    Namespace namespace = namespaces.byName(namespaceName);
+    Validation.requireExecution(execution);
+    return history.resolveRun(namespace.id(), execution);
+  }
+
+  // ---- workflow tasks ----
+
+  @Override
+  public void pollWorkflowTaskQueue(PollWorkflowTaskQueueRequest request, StreamObserver<PollWorkflowTaskQueueResponse> observer) {
+    Rpc.async(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireTaskQueue(request.getTaskQueue());
+      return matching.pollWorkflowTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+              pollTimeout(), history::recordWorkflowTaskStarted)
+          .thenApply(task -> task.orElse(PollWorkflowTaskQueueResponse.getDefaultInstance()));
+    });
+  }
+
+  @Override
+  public void respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request,
+      StreamObserver<RespondWorkflowTaskCompletedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      for (var command : request.getCommandsList()) {
+        Validation.requireBlobSize("command " + command.getCommandType(), command);
+      }
+      history.respondWorkflowTaskCompleted(request);
+      return RespondWorkflowTaskCompletedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest request, StreamObserver<RespondWorkflowTaskFailedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      history.respondWorkflowTaskFailed(request.getTaskToken(), request.getCause(), request.hasFailure() ? request.getFailure() : null,
+          request.getIdentity());
+      return RespondWorkflowTaskFailedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void resetStickyTaskQueue(ResetStickyTaskQueueRequest request, StreamObserver<ResetStickyTaskQueueResponse> observer) {
+    // Stickiness is dropped by the engine when the sticky worker stops polling; nothing to store.
+    Rpc.unary(observer, () -> {
+      namespaces.byName(request.getNamespace());
+      return ResetStickyTaskQueueResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void shutdownWorker(ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) {
+    // Accepted; tasks on the worker's sticky queue move to the normal queue once it stops polling.
+    Rpc.unary(observer, ShutdownWorkerResponse::getDefaultInstance);
+  }
+
+  // ---- activity tasks ----
+
+  @Override
+  public void pollActivityTaskQueue(PollActivityTaskQueueRequest request, StreamObserver<PollActivityTaskQueueResponse> observer) {
+    Rpc.async(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireTaskQueue(request.getTaskQueue());
+      return matching.pollActivityTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+              pollTimeout(), history::recordActivityTaskStarted)
+          .thenApply(task -> task.orElse(PollActivityTaskQueueResponse.getDefaultInstance()));
+    });
+  }
+
+  @Override
+  public void respondActivityTaskCompleted(RespondActivityTaskCompletedRequest request,
+      StreamObserver<RespondActivityTaskCompletedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("result", request.getResult());
+      history.respondActivityTaskCompleted(ActivityRef.byToken(request.getTaskToken()), request.getResult(), request.getIdentity());
+      return RespondActivityTaskCompletedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskCompletedById(RespondActivityTaskCompletedByIdRequest request,
+      StreamObserver<RespondActivityTaskCompletedByIdResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("result", request.getResult());
+      history.respondActivityTaskCompleted(byId(request.getNamespace(), request.getWorkflowId(), request.getRunId(), request.getActivityId()),
+          request.getResult(), request.getIdentity());
+      return RespondActivityTaskCompletedByIdResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskFailed(RespondActivityTaskFailedRequest request, StreamObserver<RespondActivityTaskFailedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("failure", request.getFailure());
+      Validation.requireBlobSize("last heartbeat details", request.getLastHeartbeatDetails());
+      history.respondActivityTaskFailed(ActivityRef.byToken(request.getTaskToken()), request.getFailure(),
+          request.hasLastHeartbeatDetails() ? request.getLastHeartbeatDetails() : null, request.getIdentity());
+      return RespondActivityTaskFailedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskFailedById(RespondActivityTaskFailedByIdRequest request,
+      StreamObserver<RespondActivityTaskFailedByIdResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("failure", request.getFailure());
+      history.respondActivityTaskFailed(byId(request.getNamespace(), request.getWorkflowId(), request.getRunId(), request.getActivityId()),
+          request.getFailure(), request.hasLastHeartbeatDetails() ? request.getLastHeartbeatDetails() : null, request.getIdentity());
+      return RespondActivityTaskFailedByIdResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskCanceled(RespondActivityTaskCanceledRequest request,
+      StreamObserver<RespondActivityTaskCanceledResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("details", request.getDetails());
+      history.respondActivityTaskCanceled(ActivityRef.byToken(request.getTaskToken()),
+          request.hasDetails() ? request.getDetails() : null, request.getIdentity());
+      return RespondActivityTaskCanceledResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondActivityTaskCanceledById(RespondActivityTaskCanceledByIdRequest request,
+      StreamObserver<RespondActivityTaskCanceledByIdResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("details", request.getDetails());
+      history.respondActivityTaskCanceled(byId(request.getNamespace(), request.getWorkflowId(), request.getRunId(), request.getActivityId()),
+          request.hasDetails() ? request.getDetails() : null, request.getIdentity());
+      return RespondActivityTaskCanceledByIdResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void recordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest request,
+      StreamObserver<RecordActivityTaskHeartbeatResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("details", request.getDetails());
+      boolean cancelRequested = history.recordActivityTaskHeartbeat(ActivityRef.byToken(request.getTaskToken()),
+          request.hasDetails() ? request.getDetails() : null);
+      return RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(cancelRequested).build();
+    });
+  }
+
+  @Override
+  public void recordActivityTaskHeartbeatById(RecordActivityTaskHeartbeatByIdRequest request,
+      StreamObserver<RecordActivityTaskHeartbeatByIdResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("details", request.getDetails());
+      boolean cancelRequested = history.recordActivityTaskHeartbeat(
+          byId(request.getNamespace(), request.getWorkflowId(), request.getRunId(), request.getActivityId()),
+          request.hasDetails() ? request.getDetails() : null);
+      return RecordActivityTaskHeartbeatByIdResponse.newBuilder().setCancelRequested(cancelRequested).build();
+    });
+  }
+
+  private ActivityRef byId(String namespaceName, String workflowId, String runId, String activityId) {
+    Validation.requireName("ActivityId", activityId);
+    ExecutionKey key = resolve(namespaceName, WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build());
+    return new ActivityRef(key, 0, 0, activityId);
+  }
+
+  /** The long-poll interval, cut short to answer before the client's own deadline. */
+  private static Duration pollTimeout() {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      return LONG_POLL;
+    }
+    long remaining = deadline.timeRemaining(TimeUnit.MILLISECONDS) - DEADLINE_MARGIN_MILLIS;
+    return Duration.ofMillis(Math.max(0, Math.min(remaining, LONG_POLL.toMillis())));
+  }
+}

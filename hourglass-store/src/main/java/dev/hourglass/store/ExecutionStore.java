@@ -1,0 +1,25 @@
+package dev.hourglass.store;
+
+import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.common.WorkflowKey;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Executions, their current-run pointers and their history. */
+public interface ExecutionStore {
+  Optional<ExecutionRecord> getExecution(ExecutionKey key);
+
+  Optional<CurrentExecution> getCurrentExecution(WorkflowKey key);
+
+  /**
+   * Queues the write for the next group commit. The future completes once the write is durable,
+   * or exceptionally with {@code ConditionFailedException} (the execution or current-run row is
+   * not at the expected version), {@code ShardOwnershipLostException} (lease moved on), or the
+   * store error. A failed write leaves nothing behind.
+   */
+  CompletableFuture<Void> write(ExecutionWrite write);
+
+  /** History batches whose events end at or after {@code fromEventId}, in event order. */
+  List<HistoryBatch> readHistory(ExecutionKey key, long fromEventId, int maxBatches);
+}

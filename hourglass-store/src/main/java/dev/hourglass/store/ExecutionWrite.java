@@ -1,0 +1,38 @@
+package dev.hourglass.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one state change of one execution writes, applied in one transaction or not at all:
+ * the new execution row, the current-run row, appended history, backlog tasks and timers created
+ * and deleted.
+ *
+ * @param rangeId the shard lease this write was computed under; a write under an older lease fails
+ * @param expectedDbVersion the version the change was computed from; 0 when the row must not exist
+ */
+public record ExecutionWrite(
+    long rangeId,
+    ExecutionRecord execution,
+    long expectedDbVersion,
+    Optional<CurrentExecutionWrite> current,
+    List<HistoryBatch> history,
+    List<TaskRecord> newTasks,
+    List<TaskKey> deletedTasks,
+    List<TimerRecord> newTimers,
+    List<Long> deletedTimerIds) {
+  public ExecutionWrite {
+    requireNonNull(execution, "execution is null");
+    requireNonNull(current, "current is null");
+    history = List.copyOf(history);
+    newTasks = List.copyOf(newTasks);
+    deletedTasks = List.copyOf(deletedTasks);
+    newTimers = List.copyOf(newTimers);
+    deletedTimerIds = List.copyOf(deletedTimerIds);
+    if (execution.dbVersion() != expectedDbVersion + 1) {
+      throw new IllegalArgumentException("new dbVersion must be expectedDbVersion + 1");
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.hourglass.store.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hourglass.common.UnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of a database: takes write operations from any thread and applies them in
+ * batches, one transaction (and so one fsync) per batch.
+ *
+ * <p>Why: on SQLite only one connection may write at a time, and every commit with
+ * {@code synchronous=FULL} costs an fsync. Serializing writers through one thread and committing
+ * whatever queued up during the previous fsync turns N commits into one without delaying a lone
+ * writer (a write arriving at an idle writer is committed at once).
+ *
+ * <p>Each operation runs in its own savepoint, so one that fails (a version conflict) is undone
+ * alone and the rest of the batch commits. An operation's future completes only after the commit
+ * returned: nothing is acknowledged before it is durable.
+ *
+ * <p>Threads: one writer thread owns the connection; {@link #submit} may be called from any thread.
+ * Futures are completed on the writer thread, so callers must not chain slow work onto them
+ * synchronously.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  /** Upper bound on operations per transaction: keeps a commit's latency bounded under load. */
+  private static final int MAX_BATCH = 512;
+
+  private final Connection connection;
+  private final WriterSession session;
+  private final BlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  private record PendingWrite(WriteOperation operation, CompletableFuture<Void> result) {}
+
+  GroupCommitWriter(Connection connection, SqlDialect dialect, String name) {
+    this.connection = requireNonNull(connection, "connection is null");
+    this.session = new WriterSession(connection, dialect);
+    this.thread = new Thread(this::run, name);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  CompletableFuture<Void> submit(WriteOperation operation) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(new UnavailableException("the store is closed"));
+      return result;
+    }
+    queue.add(new PendingWrite(operation, result));
+    return result;
+  }
+
+  private void run() {
+    List<PendingWrite> batch = new ArrayList<>(MAX_BATCH);
+    while (!closed || !queue.isEmpty()) {
+      try {
+        PendingWrite first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        commit(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        log.error("group commit writer failed", e);
+      } finally {
+        batch.clear();
+      }
+    }
+    failRemaining();
+    session.closeStatements();
+  }
+
+  private void commit(List<PendingWrite> batch) {
+    List<PendingWrite> applied = new ArrayList<>(batch.size());
+    session.beginBatch();
+    try (Statement control = connection.createStatement()) {
+      for (PendingWrite write : batch) {
+        control.execute("SAVEPOINT w");
+        try {
+          write.operation().apply(session);
+          control.execute("RELEASE SAVEPOINT w");
+          applied.add(write);
+        } catch (SQLException | RuntimeException e) {
+          control.execute("ROLLBACK TO SAVEPOINT w");
+          control.execute("RELEASE SAVEPOINT w");
+          write.result().completeExceptionally(e);
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      log.error("commit of {} writes failed", applied.size(), e);
+      try {
+        connection.rollback();
+      } catch (SQLException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      UnavailableException failure = new UnavailableException("the store could not commit: " + e.getMessage());
+      failure.initCause(e);
+      applied.forEach(write -> write.result().completeExceptionally(failure));
+      return;
+    }
+    applied.forEach(write -> write.result().complete(null));
+  }
+
+  private void failRemaining() {
+    List<PendingWrite> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    rest.forEach(write -> write.result().completeExceptionally(new UnavailableException("the store is closed")));
+  }
+
+  /** Commits what was already submitted, then stops the writer thread. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.hourglass.store.sql;
+
+import java.sql.SQLException;
+
+/**
+ * The few places where SQLite and PostgreSQL differ. Everything else is the shared SQL in the
+ * {@code *Sql} classes ({@code INSERT ... ON CONFLICT} is valid in both).
+ */
+interface SqlDialect {
+  /** Reads a shard's range id inside a write transaction, holding it against concurrent lease moves. */
+  String lockShardSql();
+
+  /** Whether the error is a primary-key or unique violation (someone else wrote that row first). */
+  boolean isUniqueViolation(SQLException e);
+
+  /** Flyway location of this dialect's migrations. */
+  String migrationLocation();
+
+  static SqlDialect sqlite() {
+    return new SqlDialect() {
+      @Override
+      public String lockShardSql() {
+        // SQLite has one writer at a time (BEGIN IMMEDIATE), so a plain read is already stable.
+        return ShardSql.SELECT_RANGE_ID;
+      }
+
+      @Override
+      public boolean isUniqueViolation(SQLException e) {
+        // SQLITE_CONSTRAINT is primary result code 19; xerial reports it as the vendor code
+        // or only in the message, depending on the path that raised it.
+        String message = String.valueOf(e.getMessage());
+        return e.getErrorCode() == 19 || message.contains("SQLITE_CONSTRAINT");
+      }
+
+      @Override
+      public String migrationLocation() {
+        return "classpath:db/migration/sqlite";
+      }
+    };
+  }
+}
