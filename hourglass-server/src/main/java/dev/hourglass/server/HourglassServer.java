@@ -23,9 +23,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +52,7 @@ public final class HourglassServer implements AutoCloseable {
   private final ShardController shards;
   private final Server grpcServer;
   private final List<ExecutorService> executors;
+  private final int port;
   private final AtomicInteger closed = new AtomicInteger();
 
   private HourglassServer(ServerOptions options, SqliteDatabase database, ShardController shards, Server grpcServer,
@@ -63,6 +62,7 @@ public final class HourglassServer implements AutoCloseable {
     this.shards = shards;
     this.grpcServer = grpcServer;
     this.executors = executors;
+    this.port = grpcServer.getPort();
   }
 
   /**
@@ -89,7 +89,11 @@ public final class HourglassServer implements AutoCloseable {
       ExecutorService matchingExecutor = pool("hourglass-matching", 64);
       ExecutorService timerExecutor = pool("hourglass-timer-fire", 32);
       ExecutorService grpcExecutor = pool("hourglass-grpc", 200);
-      ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("hourglass-scheduler"));
+      java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(2,
+          threads("hourglass-scheduler"));
+      // At shutdown, pending long-poll deadlines need not run: their calls are cancelled anyway.
+      scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      scheduler.setRemoveOnCancelPolicy(true);
       executors.addAll(List.of(matchingExecutor, timerExecutor, grpcExecutor, scheduler));
 
       NamespaceRegistry namespaces = new NamespaceRegistry(stores.namespaces());
@@ -161,7 +165,7 @@ public final class HourglassServer implements AutoCloseable {
 
   /** The port actually bound (differs from the option when it was 0). */
   public int port() {
-    return grpcServer.getPort();
+    return port;
   }
 
   /** host:port that clients connect to. */
@@ -187,7 +191,7 @@ public final class HourglassServer implements AutoCloseable {
     }
     grpcServer.shutdown();
     try {
-      if (!grpcServer.awaitTermination(2, TimeUnit.SECONDS)) {
+      if (!grpcServer.awaitTermination(500, TimeUnit.MILLISECONDS)) {
         // Long polls are still open: answer them with CANCELLED rather than wait a minute.
         grpcServer.shutdownNow();
         grpcServer.awaitTermination(5, TimeUnit.SECONDS);

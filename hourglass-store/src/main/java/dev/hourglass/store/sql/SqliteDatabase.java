@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +89,7 @@ public final class SqliteDatabase implements AutoCloseable {
             + lockFile + " is held)");
       }
       migrate(absolute);
-      Connection writerConnection = dataSource(absolute, false).getConnection();
+      Connection writerConnection = dataSource(absolute).getConnection();
       writerConnection.setAutoCommit(false);
       HikariDataSource readers = readerPool(absolute);
       log.atInfo().addKeyValue("file", absolute).log("SQLite store opened");
@@ -109,13 +108,13 @@ public final class SqliteDatabase implements AutoCloseable {
 
   private static void migrate(Path file) {
     Flyway.configure()
-        .dataSource(dataSource(file, false))
+        .dataSource(dataSource(file))
         .locations(SqlDialect.sqlite().migrationLocation())
         .load()
         .migrate();
   }
 
-  private static SQLiteDataSource dataSource(Path file, boolean readOnly) {
+  private static SQLiteDataSource dataSource(Path file) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -124,7 +123,6 @@ public final class SqliteDatabase implements AutoCloseable {
     // halfway through (no SQLITE_BUSY on upgrade from a read lock).
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     config.setCacheSize(-32_768); // KiB: 32 MiB of page cache per connection
-    config.setReadOnly(readOnly);
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl("jdbc:sqlite:" + file);
     return dataSource;
@@ -132,13 +130,13 @@ public final class SqliteDatabase implements AutoCloseable {
 
   private static HikariDataSource readerPool(Path file) {
     HikariConfig config = new HikariConfig();
-    config.setDataSource(dataSource(file, true));
+    // Readers are ordinary connections that only ever read: SQLite's read-only open mode cannot be
+    // combined with a pool that resets connection flags.
+    config.setDataSource(dataSource(file));
     config.setPoolName("hourglass-sqlite-readers");
     config.setMaximumPoolSize(READER_POOL_SIZE);
     config.setMinimumIdle(READER_POOL_SIZE);
     config.setAutoCommit(true);
-    Properties quiet = new Properties();
-    config.setDataSourceProperties(quiet);
     return new HikariDataSource(config);
   }
 
