@@ -125,6 +125,20 @@ final class ExecutionUpdater {
     }
   }
 
+  /** Committed events {@code from..to} of a cached execution, if held in memory; null otherwise. */
+  java.util.List<io.temporal.api.history.v1.HistoryEvent> recentEvents(ExecutionKey key, long from, long to) {
+    ExecutionEntry entry = cache.getIfPresent(key);
+    if (entry == null) {
+      return null;
+    }
+    entry.lock.lock();
+    try {
+      return entry.state == null ? null : entry.recent(from, to);
+    } finally {
+      entry.lock.unlock();
+    }
+  }
+
   private <T> T applyAndCommit(ExecutionEntry entry, ExecutionMutation mutation, Function<ExecutionMutation, T> change,
       long expectedDbVersion) {
     T result;
@@ -151,6 +165,7 @@ final class ExecutionUpdater {
       throw e;
     }
     entry.dbVersion = expectedDbVersion + 1;
+    entry.appendCommitted(mutation.newEvents());
     return result;
   }
 

@@ -52,8 +52,14 @@ final class HistoryReader {
         state.workflowTask == null ? List.of() : WorkflowTasks.transientEvents(state, state.workflowTask)));
   }
 
-  /** Events {@code fromEventId..toEventId} (inclusive) from the store. */
+  /** Committed events {@code fromEventId..toEventId} (inclusive): from memory when cached, else the store. */
   List<HistoryEvent> readEvents(ExecutionKey key, long fromEventId, long toEventId, int maxEvents) {
+    if (toEventId - fromEventId < maxEvents) {
+      List<HistoryEvent> recent = updater.recentEvents(key, fromEventId, toEventId);
+      if (recent != null) {
+        return recent;
+      }
+    }
     List<HistoryEvent> events = new ArrayList<>();
     long next = fromEventId;
     while (next <= toEventId && events.size() < maxEvents) {

@@ -26,9 +26,7 @@ import io.temporal.api.history.v1.WorkflowPropertiesModifiedEventAttributes;
 import io.temporal.api.history.v1.WorkflowTaskCompletedEventAttributes;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * RespondWorkflowTaskCompleted: the worker's commands become events, in command order, after
@@ -77,11 +75,12 @@ final class WorkflowTaskCompletion {
       return new Outcome("UnhandledCommand");
     }
     List<Command> normalized = new ArrayList<>(commands.size());
-    try {
-      normalized.addAll(validate(state, commands));
-    } catch (InvalidArgumentException e) {
-      return reject(mutation, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, e.getMessage(),
-          request.getIdentity());
+    for (Command command : commands) {
+      try {
+        normalized.add(validate(state, command, normalized));
+      } catch (InvalidArgumentException e) {
+        return reject(mutation, causeFor(command.getCommandType()), e.getMessage(), request.getIdentity());
+      }
     }
 
     workflowTasks.materialize(mutation, task);
@@ -137,60 +136,94 @@ final class WorkflowTaskCompletion {
         || type == CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION;
   }
 
-  /** Checks every command before any is applied; returns them with defaults filled in. */
-  private static List<Command> validate(MutableState state, List<Command> commands) {
-    List<Command> result = new ArrayList<>(commands.size());
-    Set<String> newActivityIds = new HashSet<>();
-    Set<String> newTimerIds = new HashSet<>();
-    for (Command command : commands) {
-      switch (command.getCommandType()) {
-        case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> {
-          ScheduleActivityTaskCommandAttributes attributes = Activities.normalize(command.getScheduleActivityTaskCommandAttributes(), state);
-          if (!newActivityIds.add(attributes.getActivityId())) {
+  /**
+   * Checks one command before any is applied, against the state and the commands before it in the
+   * same completion; returns it with defaults filled in.
+   */
+  private static Command validate(MutableState state, Command command, List<Command> earlier) {
+    switch (command.getCommandType()) {
+      case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> {
+        ScheduleActivityTaskCommandAttributes attributes = Activities.normalize(command.getScheduleActivityTaskCommandAttributes(), state);
+        for (Command other : earlier) {
+          if (other.hasScheduleActivityTaskCommandAttributes()
+              && other.getScheduleActivityTaskCommandAttributes().getActivityId().equals(attributes.getActivityId())) {
             throw new InvalidArgumentException("Already open activity with " + attributes.getActivityId());
           }
-          result.add(command.toBuilder().setScheduleActivityTaskCommandAttributes(attributes).build());
         }
-        case COMMAND_TYPE_START_TIMER -> {
-          var attributes = command.getStartTimerCommandAttributes();
-          if (attributes.getTimerId().isEmpty()) {
-            throw new InvalidArgumentException("TimerId is not set on command.");
-          }
-          if (Durations.toMillis(attributes.getStartToFireTimeout()) <= 0) {
-            throw new InvalidArgumentException("A valid StartToFireTimeout is not set on command.");
-          }
-          if (state.timers.containsKey(attributes.getTimerId()) || !newTimerIds.add(attributes.getTimerId())) {
-            throw new InvalidArgumentException("TimerId " + attributes.getTimerId() + " is already open.");
-          }
-          result.add(command);
-        }
-        case COMMAND_TYPE_CANCEL_TIMER -> {
-          String timerId = command.getCancelTimerCommandAttributes().getTimerId();
-          if (!state.timers.containsKey(timerId) && !newTimerIds.contains(timerId)) {
-            throw new InvalidArgumentException("Unable to cancel timer " + timerId + ": no such pending timer.");
-          }
-          result.add(command);
-        }
-        case COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK -> {
-          long scheduledEventId = command.getRequestCancelActivityTaskCommandAttributes().getScheduledEventId();
-          if (!state.activities.containsKey(scheduledEventId)) {
-            throw new InvalidArgumentException("Unable to cancel activity: no pending activity with scheduled event id " + scheduledEventId);
-          }
-          result.add(command);
-        }
-        case COMMAND_TYPE_RECORD_MARKER -> {
-          if (command.getRecordMarkerCommandAttributes().getMarkerName().isEmpty()) {
-            throw new InvalidArgumentException("MarkerName is not set on command.");
-          }
-          result.add(command);
-        }
-        case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION, COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
-            COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> result.add(command);
-        default -> throw new InvalidArgumentException("Command " + command.getCommandType()
-            + " is not supported by this Hourglass version (see docs/compatibility.md).");
+        return command.toBuilder().setScheduleActivityTaskCommandAttributes(attributes).build();
       }
+      case COMMAND_TYPE_START_TIMER -> {
+        var attributes = command.getStartTimerCommandAttributes();
+        if (attributes.getTimerId().isEmpty()) {
+          throw new InvalidArgumentException("TimerId is not set on command.");
+        }
+        if (Durations.toMillis(attributes.getStartToFireTimeout()) <= 0) {
+          throw new InvalidArgumentException("A valid StartToFireTimeout is not set on command.");
+        }
+        if (state.timers.containsKey(attributes.getTimerId()) || startsTimer(earlier, attributes.getTimerId())) {
+          throw new InvalidArgumentException("TimerId " + attributes.getTimerId() + " is already open.");
+        }
+        return command;
+      }
+      case COMMAND_TYPE_CANCEL_TIMER -> {
+        String timerId = command.getCancelTimerCommandAttributes().getTimerId();
+        if (!state.timers.containsKey(timerId) && !startsTimer(earlier, timerId)) {
+          throw new InvalidArgumentException("Unable to cancel timer " + timerId + ": no such pending timer.");
+        }
+        return command;
+      }
+      case COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK -> {
+        long scheduledEventId = command.getRequestCancelActivityTaskCommandAttributes().getScheduledEventId();
+        if (!state.activities.containsKey(scheduledEventId)) {
+          throw new InvalidArgumentException("Unable to cancel activity: no pending activity with scheduled event id " + scheduledEventId);
+        }
+        return command;
+      }
+      case COMMAND_TYPE_RECORD_MARKER -> {
+        if (command.getRecordMarkerCommandAttributes().getMarkerName().isEmpty()) {
+          throw new InvalidArgumentException("MarkerName is not set on command.");
+        }
+        return command;
+      }
+      case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION, COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+          COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
+        return command;
+      }
+      default -> throw new InvalidArgumentException("Command " + command.getCommandType()
+          + " is not supported by this Hourglass version (see docs/compatibility.md).");
     }
-    return result;
+  }
+
+  private static boolean startsTimer(List<Command> commands, String timerId) {
+    return commands.stream().anyMatch(command -> command.hasStartTimerCommandAttributes()
+        && command.getStartTimerCommandAttributes().getTimerId().equals(timerId));
+  }
+
+  /** The workflow task failure cause Temporal reports for an invalid command of each type. */
+  private static WorkflowTaskFailedCause causeFor(CommandType type) {
+    return switch (type) {
+      case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES;
+      case COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK ->
+          WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES;
+      case COMMAND_TYPE_START_TIMER -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES;
+      case COMMAND_TYPE_CANCEL_TIMER -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_TIMER_ATTRIBUTES;
+      case COMMAND_TYPE_RECORD_MARKER -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES;
+      case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES;
+      case COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES;
+      case COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_WORKFLOW_EXECUTION_ATTRIBUTES;
+      case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES;
+      case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES;
+      case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES;
+      case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION ->
+          WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES;
+      case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES;
+      case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES;
+      case COMMAND_TYPE_PROTOCOL_MESSAGE -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE;
+      case COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES;
+      case COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION ->
+          WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_NEXUS_OPERATION_ATTRIBUTES;
+      case COMMAND_TYPE_UNSPECIFIED, UNRECOGNIZED -> WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNSPECIFIED;
+    };
   }
 
   private void apply(ExecutionMutation mutation, Command command, long completedEventId, String identity) {
