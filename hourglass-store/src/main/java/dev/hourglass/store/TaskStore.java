@@ -1,6 +1,7 @@
 package dev.hourglass.store;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The durable backlog of task queues (rows are written by {@link ExecutionStore#write}). */
 public interface TaskStore {
@@ -8,5 +9,5 @@ public interface TaskStore {
   List<TaskRecord> readTasks(String namespaceId, String taskQueue, TaskKind kind, int limit);
 
   /** Queues a delete of tasks nobody wants any more (their execution moved on). */
-  void deleteTasks(List<TaskKey> keys);
+  CompletableFuture<Void> deleteTasks(List<TaskKey> keys);
 }

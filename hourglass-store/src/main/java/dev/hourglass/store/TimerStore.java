@@ -1,6 +1,7 @@
 package dev.hourglass.store;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** Durable timers of a shard, read by fire time (rows are written by {@link ExecutionStore#write}). */
 public interface TimerStore {
@@ -11,5 +12,5 @@ public interface TimerStore {
   List<TimerRecord> readTimers(int shardId, long afterFireTimeMillis, long afterTimerId, long beforeMillis, int limit);
 
   /** Queues a delete of timers that fired into an execution that no longer needed them. */
-  void deleteTimers(int shardId, List<Long> timerIds);
+  CompletableFuture<Void> deleteTimers(int shardId, List<Long> timerIds);
 }

@@ -10,6 +10,7 @@ import dev.hourglass.store.TaskStore;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** {@link TaskStore} on SQL. */
 final class SqlTaskStore implements TaskStore {
@@ -33,9 +34,9 @@ final class SqlTaskStore implements TaskStore {
   }
 
   @Override
-  public void deleteTasks(List<TaskKey> keys) {
+  public CompletableFuture<Void> deleteTasks(List<TaskKey> keys) {
     List<TaskKey> copy = List.copyOf(keys);
-    writer.submit(session -> {
+    return writer.submit(session -> {
       for (TaskKey key : copy) {
         delete(session, key);
       }

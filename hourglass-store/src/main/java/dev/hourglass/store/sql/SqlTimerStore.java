@@ -8,6 +8,7 @@ import dev.hourglass.store.TimerStore;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** {@link TimerStore} on SQL. */
 final class SqlTimerStore implements TimerStore {
@@ -34,9 +35,9 @@ final class SqlTimerStore implements TimerStore {
   }
 
   @Override
-  public void deleteTimers(int shardId, List<Long> timerIds) {
+  public CompletableFuture<Void> deleteTimers(int shardId, List<Long> timerIds) {
     List<Long> copy = List.copyOf(timerIds);
-    writer.submit(session -> {
+    return writer.submit(session -> {
       for (long timerId : copy) {
         delete(session, shardId, timerId);
       }
