@@ -1,0 +1,301 @@
+package dev.hourglass.tests;
+
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import dev.hourglass.server.testing.TestingHourglassServer;
+import dev.hourglass.tests.support.ActivityCompletionAcknowledgements;
+import dev.hourglass.tests.support.HistoryProbe;
+import dev.hourglass.tests.support.SdkEnvironment;
+import dev.hourglass.tests.support.SdkLogCapture;
+import dev.hourglass.tests.support.ServerProcess;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing acknowledged is lost and nothing is done twice across a clean restart, a SIGKILL of the
+ * server process, and workers that are away while timers come due.
+ */
+@Timeout(180)
+class DurabilityIT {
+  private static final String TASK_QUEUE = "durability";
+  private static final int STEPS = 3;
+
+  @RegisterExtension final SdkLogCapture sdkLogs = new SdkLogCapture();
+
+  @TempDir Path dataDir;
+  private TestingHourglassServer server;
+  private final List<ServerProcess> serverProcesses = new ArrayList<>();
+  private SdkEnvironment sdk;
+
+  @WorkflowInterface
+  public interface PipelineWorkflow {
+    /** Runs {@code steps} activities one after another with a timer of {@code pauseMillis} between them. */
+    @WorkflowMethod
+    String run(int steps, long pauseMillis);
+  }
+
+  @ActivityInterface
+  public interface PipelineActivities {
+    String step(String workflowId, int step);
+  }
+
+  public static class PipelineWorkflowImpl implements PipelineWorkflow {
+    @Override
+    public String run(int steps, long pauseMillis) {
+      PipelineActivities activities = Workflow.newActivityStub(PipelineActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(3))
+          .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(200)).setBackoffCoefficient(1.0).build())
+          .build());
+      String workflowId = Workflow.getInfo().getWorkflowId();
+      List<String> results = new ArrayList<>();
+      for (int step = 1; step <= steps; step++) {
+        if (step > 1) {
+          Workflow.sleep(Duration.ofMillis(pauseMillis));
+        }
+        results.add(activities.step(workflowId, step));
+      }
+      return String.join(",", results);
+    }
+  }
+
+  /** Counts executions per (workflow, step) and remembers which task token each execution had. */
+  public static class CountingActivitiesImpl implements PipelineActivities {
+    final ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<ByteString, String> stepByTaskToken = new ConcurrentHashMap<>();
+
+    static String key(String workflowId, int step) {
+      return workflowId + "#" + step;
+    }
+
+    @Override
+    public String step(String workflowId, int step) {
+      String key = key(workflowId, step);
+      stepByTaskToken.put(ByteString.copyFrom(Activity.getExecutionContext().getTaskToken()), key);
+      executions.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      return "step" + step;
+    }
+
+    int executionsOf(String workflowId, int step) {
+      AtomicInteger count = executions.get(key(workflowId, step));
+      return count == null ? 0 : count.get();
+    }
+
+    Set<String> stepsOf(Set<ByteString> taskTokens) {
+      return taskTokens.stream().map(stepByTaskToken::get).collect(Collectors.toUnmodifiableSet());
+    }
+  }
+
+  @AfterEach
+  void stopEverything() {
+    // Workers first: their graceful shutdown talks to the server.
+    if (sdk != null) {
+      sdk.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    for (ServerProcess process : serverProcesses) {
+      process.close();
+    }
+  }
+
+  private static String expectedResult(int steps) {
+    return LongStream.rangeClosed(1, steps).mapToObj(step -> "step" + step).collect(Collectors.joining(","));
+  }
+
+  private WorkflowOptions options(String workflowId) {
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(TASK_QUEUE)
+        .setWorkflowId(workflowId)
+        // A workflow task in flight when the server dies is retried after this, not after the default 10 s.
+        .setWorkflowTaskTimeout(Duration.ofSeconds(2))
+        .build();
+  }
+
+  private WorkerFactory startPipelineWorker(CountingActivitiesImpl activities, WorkerOptions options) {
+    return sdk.startWorker(TASK_QUEUE, options, worker -> {
+      worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+      worker.registerActivitiesImplementations(activities);
+    });
+  }
+
+  /** One run per workflow id, history ids 1..n, one completion, every step scheduled and completed once. */
+  private static void assertCleanHistory(String workflowId, List<HistoryEvent> events, int steps) {
+    assertThat(events).as("event ids of %s", workflowId).extracting(HistoryEvent::getEventId)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().collect(Collectors.toList()));
+    assertThat(HistoryProbe.count(events, EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)).as("completions of %s", workflowId).isEqualTo(1);
+    assertThat(events.get(events.size() - 1).getEventType()).as("last event of %s", workflowId)
+        .isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(HistoryProbe.count(events, EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).as("activities scheduled in %s", workflowId)
+        .isEqualTo(steps);
+    assertThat(HistoryProbe.count(events, EVENT_TYPE_ACTIVITY_TASK_COMPLETED)).as("activities completed in %s", workflowId)
+        .isEqualTo(steps);
+    assertThat(HistoryProbe.count(events, EVENT_TYPE_TIMER_STARTED)).as("timers started in %s", workflowId).isEqualTo(steps - 1);
+    assertThat(HistoryProbe.count(events, EVENT_TYPE_TIMER_FIRED)).as("timers fired in %s", workflowId).isEqualTo(steps - 1);
+  }
+
+  @Test
+  void sleepingWorkflowsCompleteAfterACleanServerRestart() throws Exception {
+    server = new TestingHourglassServer(dataDir);
+    sdk = SdkEnvironment.connect(server.target());
+    CountingActivitiesImpl activities = new CountingActivitiesImpl();
+    startPipelineWorker(activities, WorkerOptions.getDefaultInstance());
+    HistoryProbe history = new HistoryProbe(sdk.client());
+    List<String> workflowIds = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String workflowId = "restart-" + i;
+      PipelineWorkflow workflow = sdk.client().newWorkflowStub(PipelineWorkflow.class, options(workflowId));
+      WorkflowClient.start(workflow::run, 2, 2_000L);
+      workflowIds.add(workflowId);
+    }
+    for (String workflowId : workflowIds) {
+      history.awaitEvent(workflowId, EVENT_TYPE_TIMER_STARTED, Duration.ofSeconds(10));
+    }
+
+    server.restart();
+
+    for (String workflowId : workflowIds) {
+      String result = sdk.client().newUntypedWorkflowStub(workflowId).getResult(30, TimeUnit.SECONDS, String.class);
+      assertThat(result).as("result of %s", workflowId).isEqualTo(expectedResult(2));
+      assertCleanHistory(workflowId, history.events(workflowId), 2);
+      assertThat(activities.executionsOf(workflowId, 1)).as("executions of %s step 1", workflowId).isEqualTo(1);
+      assertThat(activities.executionsOf(workflowId, 2)).as("executions of %s step 2", workflowId).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void everyWorkflowCompletesExactlyOnceAfterTheServerProcessIsKilledMidFlight() throws Exception {
+    int workflowCount = 50;
+    Path dbFile = dataDir.resolve("hourglass.db");
+    Path serverLog = dataDir.resolve("server.log");
+    int port = ServerProcess.freePort();
+    ServerProcess doomed = ServerProcess.start(dbFile, port, serverLog);
+    serverProcesses.add(doomed);
+    ActivityCompletionAcknowledgements acknowledgements = new ActivityCompletionAcknowledgements();
+    sdk = SdkEnvironment.connect(doomed.target(), List.of(acknowledgements));
+    CountingActivitiesImpl activities = new CountingActivitiesImpl();
+    startPipelineWorker(activities, WorkerOptions.getDefaultInstance());
+    Map<String, WorkflowExecution> runs = new LinkedHashMap<>();
+    for (int i = 0; i < workflowCount; i++) {
+      String workflowId = String.format("crash-%02d", i);
+      PipelineWorkflow workflow = sdk.client().newWorkflowStub(PipelineWorkflow.class, options(workflowId));
+      runs.put(workflowId, WorkflowClient.start(workflow::run, STEPS, 500L));
+    }
+    await("some activity completions acknowledged").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        .until(() -> acknowledgements.count() >= workflowCount);
+
+    doomed.kill();
+    Set<String> acknowledgedBeforeKill = activities.stepsOf(acknowledgements.snapshot());
+    assertThat(acknowledgedBeforeKill).as("the kill must come mid-flight").hasSizeLessThan(workflowCount * STEPS);
+    ServerProcess restarted = ServerProcess.start(dbFile, port, serverLog);
+    serverProcesses.add(restarted);
+
+    Map<String, CompletableFuture<String>> results = new LinkedHashMap<>();
+    runs.forEach((workflowId, run) -> results.put(
+        workflowId, sdk.client().newUntypedWorkflowStub(workflowId).getResultAsync(90, TimeUnit.SECONDS, String.class)));
+    awaitAll(results, Duration.ofSeconds(100));
+    HistoryProbe history = new HistoryProbe(sdk.client());
+    for (Map.Entry<String, WorkflowExecution> run : runs.entrySet()) {
+      String workflowId = run.getKey();
+      assertThat(results.get(workflowId).get()).as("result of %s", workflowId).isEqualTo(expectedResult(STEPS));
+      assertThat(sdk.client().newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId())
+          .as("run of %s", workflowId).isEqualTo(run.getValue().getRunId());
+      assertCleanHistory(workflowId, history.events(workflowId), STEPS);
+      for (int step = 1; step <= STEPS; step++) {
+        String key = CountingActivitiesImpl.key(workflowId, step);
+        int executions = activities.executionsOf(workflowId, step);
+        if (acknowledgedBeforeKill.contains(key)) {
+          assertThat(executions).as("executions of %s, acknowledged before the kill", key).isEqualTo(1);
+        } else {
+          assertThat(executions).as("executions of %s, not acknowledged before the kill", key).isBetween(1, 3);
+        }
+      }
+    }
+  }
+
+  /** Waits for every result; on timeout, names the workflows that did not finish. */
+  private static void awaitAll(Map<String, CompletableFuture<String>> results, Duration timeout) throws Exception {
+    try {
+      CompletableFuture.allOf(results.values().toArray(new CompletableFuture<?>[0])).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      List<String> unfinished = results.entrySet().stream()
+          .filter(entry -> !entry.getValue().isDone()).map(Map.Entry::getKey).collect(Collectors.toList());
+      throw new AssertionError("workflows not finished within " + timeout + ": " + unfinished, e);
+    }
+  }
+
+  @Test
+  void timersThatCameDueWhileWorkersWereAwayCompletePromptlyWhenAWorkerReturns() throws Exception {
+    server = new TestingHourglassServer(dataDir);
+    sdk = SdkEnvironment.connect(server.target());
+    CountingActivitiesImpl activities = new CountingActivitiesImpl();
+    // A short sticky schedule-to-start so the task queued for the departed worker's cache falls back fast.
+    WorkerOptions workerOptions = WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ofSeconds(1)).build();
+    WorkerFactory departing = startPipelineWorker(activities, workerOptions);
+    HistoryProbe history = new HistoryProbe(sdk.client());
+    List<String> workflowIds = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String workflowId = "away-" + i;
+      PipelineWorkflow workflow = sdk.client().newWorkflowStub(PipelineWorkflow.class, options(workflowId));
+      WorkflowClient.start(workflow::run, 2, 2_000L);
+      workflowIds.add(workflowId);
+    }
+    for (String workflowId : workflowIds) {
+      history.awaitEvent(workflowId, EVENT_TYPE_TIMER_STARTED, Duration.ofSeconds(10));
+    }
+
+    SdkEnvironment.shutdown(departing);
+    for (String workflowId : workflowIds) {
+      history.awaitEvent(workflowId, EVENT_TYPE_TIMER_FIRED, Duration.ofSeconds(10));
+    }
+    long returnNanos = System.nanoTime();
+    startPipelineWorker(activities, workerOptions);
+
+    for (String workflowId : workflowIds) {
+      String result = sdk.client().newUntypedWorkflowStub(workflowId).getResult(20, TimeUnit.SECONDS, String.class);
+      assertThat(result).as("result of %s", workflowId).isEqualTo(expectedResult(2));
+      assertCleanHistory(workflowId, history.events(workflowId), 2);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - returnNanos))
+        .as(() -> "time from worker return to the last completion; histories:" + System.lineSeparator()
+            + workflowIds.stream().map(history::render).collect(Collectors.joining(System.lineSeparator())))
+        .isLessThan(Duration.ofSeconds(5));
+  }
+}
