@@ -1,0 +1,18 @@
+package dev.hourglass.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hourglass.server.ServerOptions;
+
+/**
+ * What {@code hourglass server start-dev} was asked to do, once parsed and resolved.
+ *
+ * @param server the embedded server's options, the data file already absolute
+ * @param logLevel the least severe level logged
+ */
+record StartDevOptions(ServerOptions server, LogLevel logLevel) {
+  StartDevOptions {
+    requireNonNull(server, "server is null");
+    requireNonNull(logLevel, "logLevel is null");
+  }
+}
