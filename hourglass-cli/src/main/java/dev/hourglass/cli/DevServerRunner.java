@@ -4,11 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.hourglass.server.HourglassServer;
-import dev.hourglass.server.ServerOptions;
 import dev.hourglass.server.ServerStartException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -48,7 +45,6 @@ final class DevServerRunner implements ServerRunner {
     addShutdownHook.accept(new Thread(server::close, "hourglass-shutdown"));
     out.println("Hourglass server listening on " + server.target());
     out.println("Data: " + server.dbFile());
-    out.println("Namespaces: " + String.join(", ", namespaces(options.server())));
     out.flush();
     try {
       server.awaitTermination();
@@ -57,13 +53,6 @@ final class DevServerRunner implements ServerRunner {
       throw e;
     }
     return 0;
-  }
-
-  private static List<String> namespaces(ServerOptions options) {
-    List<String> names = new ArrayList<>();
-    names.add(ServerOptions.DEFAULT_NAMESPACE);
-    names.addAll(options.namespaces());
-    return names;
   }
 
   private static void applyLogLevel(LogLevel level) {
