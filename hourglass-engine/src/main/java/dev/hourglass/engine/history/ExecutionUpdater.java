@@ -46,6 +46,8 @@ final class ExecutionUpdater {
   private final Cache<ExecutionKey, ExecutionEntry> cache = Caffeine.newBuilder().maximumSize(MAX_CACHED_EXECUTIONS).build();
   private final HistoryWatchers watchers;
   private MatchingEngine matching;
+  /** Told of every commit while the execution is still locked (queries waiting for a workflow task). */
+  private java.util.function.Consumer<ExecutionMutation> commitListener = mutation -> { };
 
   ExecutionUpdater(ExecutionStore store, ShardController shards, Clock clock, HistoryWatchers watchers) {
     this.store = requireNonNull(store, "store is null");
@@ -57,6 +59,10 @@ final class ExecutionUpdater {
   /** Matching and history refer to each other (tasks one way, task starts the other). */
   void setMatching(MatchingEngine matching) {
     this.matching = requireNonNull(matching, "matching is null");
+  }
+
+  void setCommitListener(java.util.function.Consumer<ExecutionMutation> listener) {
+    this.commitListener = requireNonNull(listener, "listener is null");
   }
 
   Clock clock() {
@@ -166,6 +172,7 @@ final class ExecutionUpdater {
     }
     entry.dbVersion = expectedDbVersion + 1;
     entry.appendCommitted(mutation.newEvents());
+    commitListener.accept(mutation);
     return result;
   }
 

@@ -63,6 +63,8 @@ public final class HistoryEngine {
   private final WorkflowTaskCompletion completion;
   private final WorkflowStarter starter;
   private final HistoryReader reader;
+  private final Signals signals;
+  private final Queries queries;
 
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
       ScheduledExecutorService scheduler, Function<String, String> namespaceNames) {
@@ -73,12 +75,55 @@ public final class HistoryEngine {
     this.workflowTasks = new WorkflowTasks(matching);
     this.activities = new Activities(workflowTasks, namespaceNames);
     this.completion = new WorkflowTaskCompletion(workflowTasks, activities);
-    this.starter = new WorkflowStarter(store, updater, workflowTasks);
+    this.signals = new Signals(workflowTasks);
+    this.starter = new WorkflowStarter(store, updater, workflowTasks, signals);
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
+    this.queries = new Queries(updater, reader, matching, scheduler, clock);
+    this.updater.setCommitListener(queries::onCommitted);
   }
 
   public StartWorkflowResult startWorkflow(String namespaceId, StartWorkflowExecutionRequest request) {
     return starter.start(namespaceId, request);
+  }
+
+  /** A signal for a workflow: name, input and header as the client sent them. */
+  public record SignalRequest(String name, Payloads input, io.temporal.api.common.v1.Header header, String identity, String requestId) {}
+
+  /** SignalWithStartWorkflowExecution: signals the running workflow of that id, or starts one with the signal. */
+  public StartWorkflowResult signalWithStart(String namespaceId, StartWorkflowExecutionRequest start, SignalRequest signal) {
+    return starter.start(namespaceId, start, Optional.of(toSignal(signal)));
+  }
+
+  public void signal(ExecutionKey key, SignalRequest signal) {
+    updater.update(key, mutation -> {
+      signals.signal(mutation, toSignal(signal));
+      return null;
+    });
+  }
+
+  private static Signals.Signal toSignal(SignalRequest signal) {
+    return new Signals.Signal(signal.name(), signal.input(), signal.header(), signal.identity(), signal.requestId());
+  }
+
+  public void requestCancel(ExecutionKey key, String reason, String identity, String requestId) {
+    updater.update(key, mutation -> {
+      signals.requestCancel(mutation, reason, identity, requestId);
+      return null;
+    });
+  }
+
+  public CompletableFuture<io.temporal.api.workflowservice.v1.QueryWorkflowResponse> query(ExecutionKey key,
+      io.temporal.api.query.v1.WorkflowQuery query, io.temporal.api.enums.v1.QueryRejectCondition rejectCondition,
+      java.time.Duration timeout) {
+    return queries.query(key, query, rejectCondition, timeout);
+  }
+
+  public void respondQueryTaskCompleted(io.temporal.api.workflowservice.v1.RespondQueryTaskCompletedRequest request) {
+    TaskToken token = workflowTaskToken(request.getTaskToken());
+    if (!Queries.isQueryTask(token.id())) {
+      throw new InvalidArgumentException("The task token is a workflow task's token, not a query task's.");
+    }
+    queries.respond(token, request);
   }
 
   /** The run a request names: the given run id, or the workflow id's current run. */
@@ -95,6 +140,13 @@ public final class HistoryEngine {
 
   /** Matching's starter for workflow tasks: records the start and builds the poll response. */
   public Optional<PollWorkflowTaskQueueResponse> recordWorkflowTaskStarted(TaskRecord task, PollerInfo poller) {
+    if (Queries.isQueryTask(task.taskId())) {
+      try {
+        return queries.start(task);
+      } catch (NotFoundException e) {
+        return Optional.empty();
+      }
+    }
     ExecutionKey key = task.execution();
     record Started(WorkflowTaskInfo task, long previousStartedEventId, long readUpTo, String workflowType, String taskQueue,
         List<HistoryEvent> transientEvents) {}

@@ -43,6 +43,10 @@ final class MutableState {
   long stickyScheduleToStartTimeoutMillis;
   /** Timer rows of the run and execution timeouts; 0 when none. */
   long runTimeoutTimerId;
+  /** Request ids of signals already applied (de-duplication of client retries), oldest first. */
+  java.util.LinkedHashSet<String> signalRequestIds = new java.util.LinkedHashSet<>();
+  boolean cancelRequested;
+  String cancelRequestId = "";
   Memo memo;
   SearchAttributes searchAttributes;
   long historySizeBytes;

@@ -34,9 +34,11 @@ final class WorkflowStarter {
   private final ExecutionStore store;
   private final ExecutionUpdater updater;
   private final WorkflowTasks workflowTasks;
+  private final Signals signals;
   private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
 
-  WorkflowStarter(ExecutionStore store, ExecutionUpdater updater, WorkflowTasks workflowTasks) {
+  WorkflowStarter(ExecutionStore store, ExecutionUpdater updater, WorkflowTasks workflowTasks, Signals signals) {
+    this.signals = requireNonNull(signals, "signals is null");
     this.store = requireNonNull(store, "store is null");
     this.updater = requireNonNull(updater, "updater is null");
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
@@ -46,13 +48,21 @@ final class WorkflowStarter {
   }
 
   StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request) {
+    return start(namespaceId, request, Optional.empty());
+  }
+
+  /**
+   * Starts the workflow; with a signal (SignalWithStart) a running workflow of that id is signalled
+   * instead, and a new one gets the signal right after its started event.
+   */
+  StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
     WorkflowKey workflow = new WorkflowKey(namespaceId, request.getWorkflowId());
     ReentrantLock lock = stripes[Math.floorMod(workflow.hashCode(), LOCK_STRIPES)];
     lock.lock();
     try {
       for (int attempt = 0; ; attempt++) {
         try {
-          return startLocked(workflow, request);
+          return startLocked(workflow, request, signal);
         } catch (ConditionFailedException e) {
           // Another process changed the current run meanwhile: decide again on what it wrote.
           if (attempt >= 2) {
@@ -65,10 +75,17 @@ final class WorkflowStarter {
     }
   }
 
-  private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request) {
+  private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
     Optional<CurrentExecution> current = store.getCurrentExecution(workflow);
     if (current.isPresent()) {
       CurrentExecution run = current.get();
+      if (signal.isPresent() && run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE) {
+        updater.update(new dev.hourglass.common.ExecutionKey(workflow.namespaceId(), workflow.workflowId(), run.runId()), mutation -> {
+          signals.signal(mutation, signal.get());
+          return null;
+        });
+        return new StartWorkflowResult(run.runId(), false);
+      }
       if (!request.getRequestId().isEmpty() && run.startRequestId().equals(request.getRequestId())) {
         return new StartWorkflowResult(run.runId(), false);
       }
@@ -96,7 +113,11 @@ final class WorkflowStarter {
       if (runTimeout > 0) {
         state.runTimeoutTimerId = mutation.addTimer(mutation.nowMillis() + runTimeout, TimerKind.WORKFLOW_RUN_TIMEOUT, 0, 0, "");
       }
-      workflowTasks.schedule(mutation, 1);
+      if (signal.isPresent()) {
+        signals.signal(mutation, signal.get());
+      } else {
+        workflowTasks.schedule(mutation, 1);
+      }
       return null;
     });
     return new StartWorkflowResult(runId, true);

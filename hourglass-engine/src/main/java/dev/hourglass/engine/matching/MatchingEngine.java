@@ -49,6 +49,18 @@ public final class MatchingEngine {
     }
   }
 
+  /** A query for a workflow: dispatched to the queue's workflow pollers ahead of the backlog, never stored. */
+  public void addQueryTask(TaskRecord task) {
+    workflowQueue(new TaskQueueKey(task.execution().namespaceId(), task.taskQueue(), TaskKind.WORKFLOW)).addTransient(task);
+  }
+
+  /** Whether any worker polled the queue lately (for a clear error when nobody will answer). */
+  public boolean hasRecentPoller(String namespaceId, String taskQueue, TaskKind kind) {
+    TaskQueueKey key = new TaskQueueKey(namespaceId, taskQueue, kind);
+    TaskQueue<?> queue = kind == TaskKind.WORKFLOW ? workflowQueues.get(key) : activityQueues.get(key);
+    return queue != null && queue.hasRecentPoller(STICKY_POLLER_ALIVE_MILLIS * 6);
+  }
+
   /**
    * Waits up to {@code timeout} for a workflow task of the queue; {@code starter} records its start.
    * Completes empty at the deadline.

@@ -86,6 +86,24 @@ final class TaskQueue<R> {
     start(task, poller);
   }
 
+  /**
+   * A task that lives only in memory (a query): goes before the backlog and past the buffer limit,
+   * since nothing in the store would bring it back.
+   */
+  void addTransient(TaskRecord task) {
+    Poller<R> poller;
+    synchronized (this) {
+      poller = nextWaitingPoller();
+      if (poller == null) {
+        buffer.addFirst(task);
+        known.add(task.taskId());
+        return;
+      }
+      known.add(task.taskId());
+    }
+    start(task, poller);
+  }
+
   /** A poller arrived (or came back after a stale task): give it a task or let it wait. */
   void poll(Poller<R> poller) {
     TaskRecord task;

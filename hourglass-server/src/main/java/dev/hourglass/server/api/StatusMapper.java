@@ -5,6 +5,8 @@ import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import dev.hourglass.common.AlreadyExistsException;
 import dev.hourglass.common.ConditionFailedException;
+import dev.hourglass.common.DeadlineExceededException;
+import dev.hourglass.common.QueryFailedException;
 import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.common.InvalidArgumentException;
 import dev.hourglass.common.NamespaceNotFoundException;
@@ -19,6 +21,7 @@ import io.temporal.api.enums.v1.ResourceExhaustedCause;
 import io.temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.api.errordetails.v1.NotFoundFailure;
+import io.temporal.api.errordetails.v1.QueryFailedFailure;
 import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
 import java.util.UUID;
@@ -51,6 +54,12 @@ final class StatusMapper {
     }
     if (cause instanceof NotFoundException e) {
       return status(Code.NOT_FOUND, e.getMessage(), NotFoundFailure.getDefaultInstance());
+    }
+    if (cause instanceof QueryFailedException e) {
+      return status(Code.INVALID_ARGUMENT, e.getMessage(), QueryFailedFailure.getDefaultInstance());
+    }
+    if (cause instanceof DeadlineExceededException e) {
+      return status(Code.DEADLINE_EXCEEDED, e.getMessage(), null);
     }
     if (cause instanceof InvalidArgumentException e) {
       return status(Code.INVALID_ARGUMENT, e.getMessage(), null);

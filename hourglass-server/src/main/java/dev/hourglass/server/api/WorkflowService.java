@@ -153,27 +153,31 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   public void startWorkflowExecution(StartWorkflowExecutionRequest request, StreamObserver<StartWorkflowExecutionResponse> observer) {
     Rpc.unary(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
-      Validation.requireWorkflowId(request.getWorkflowId());
-      Validation.requireName("WorkflowType", request.getWorkflowType().getName());
-      Validation.requireTaskQueue(request.getTaskQueue());
-      if (request.getRequestId().length() > Validation.MAX_ID_LENGTH) {
-        throw new InvalidArgumentException("RequestId length exceeds limit.");
-      }
-      checkTimeout("WorkflowExecutionTimeout", request.getWorkflowExecutionTimeout());
-      checkTimeout("WorkflowRunTimeout", request.getWorkflowRunTimeout());
-      checkTimeout("WorkflowTaskTimeout", request.getWorkflowTaskTimeout());
-      Validation.requireBlobSize("input", request.getInput());
-      Validation.requireBlobSize("memo", request.getMemo());
-      Validation.requireBlobSize("header", request.getHeader());
-      if (!request.getCronSchedule().isEmpty()) {
-        throw new InvalidArgumentException("Cron workflows are not supported by this Hourglass version yet (see docs/compatibility.md).");
-      }
-      if (request.hasWorkflowStartDelay() && Durations.toMillis(request.getWorkflowStartDelay()) > 0) {
-        throw new InvalidArgumentException("WorkflowStartDelay is not supported by this Hourglass version yet (see docs/compatibility.md).");
-      }
+      validateStart(request);
       StartWorkflowResult result = history.startWorkflow(namespace.id(), request);
       return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
     });
+  }
+
+  private static void validateStart(StartWorkflowExecutionRequest request) {
+    Validation.requireWorkflowId(request.getWorkflowId());
+    Validation.requireName("WorkflowType", request.getWorkflowType().getName());
+    Validation.requireTaskQueue(request.getTaskQueue());
+    if (request.getRequestId().length() > Validation.MAX_ID_LENGTH) {
+      throw new InvalidArgumentException("RequestId length exceeds limit.");
+    }
+    checkTimeout("WorkflowExecutionTimeout", request.getWorkflowExecutionTimeout());
+    checkTimeout("WorkflowRunTimeout", request.getWorkflowRunTimeout());
+    checkTimeout("WorkflowTaskTimeout", request.getWorkflowTaskTimeout());
+    Validation.requireBlobSize("input", request.getInput());
+    Validation.requireBlobSize("memo", request.getMemo());
+    Validation.requireBlobSize("header", request.getHeader());
+    if (!request.getCronSchedule().isEmpty()) {
+      throw new InvalidArgumentException("Cron workflows are not supported by this Hourglass version yet (see docs/compatibility.md).");
+    }
+    if (request.hasWorkflowStartDelay() && Durations.toMillis(request.getWorkflowStartDelay()) > 0) {
+      throw new InvalidArgumentException("WorkflowStartDelay is not supported by this Hourglass version yet (see docs/compatibility.md).");
+    }
   }
 
   private static void checkTimeout(String what, com.google.protobuf.Duration timeout) {
@@ -193,6 +197,86 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       StreamObserver<GetWorkflowExecutionHistoryResponse> observer) {
     Rpc.async(observer, () -> history.getHistory(resolve(request.getNamespace(), request.getExecution()),
         request.getNextPageToken(), request.getMaximumPageSize(), request.getWaitNewEvent(), request.getHistoryEventFilterType()));
+  }
+
+  @Override
+  public void signalWorkflowExecution(SignalWorkflowExecutionRequest request, StreamObserver<SignalWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
+      Validation.requireName("SignalName", request.getSignalName());
+      Validation.requireBlobSize("input", request.getInput());
+      history.signal(key, new HistoryEngine.SignalRequest(request.getSignalName(), request.hasInput() ? request.getInput() : null,
+          request.hasHeader() ? request.getHeader() : null, request.getIdentity(), request.getRequestId()));
+      return SignalWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void signalWithStartWorkflowExecution(SignalWithStartWorkflowExecutionRequest request,
+      StreamObserver<SignalWithStartWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireName("SignalName", request.getSignalName());
+      Validation.requireBlobSize("signal input", request.getSignalInput());
+      StartWorkflowExecutionRequest.Builder start = StartWorkflowExecutionRequest.newBuilder()
+          .setNamespace(request.getNamespace())
+          .setWorkflowId(request.getWorkflowId())
+          .setWorkflowType(request.getWorkflowType())
+          .setTaskQueue(request.getTaskQueue())
+          .setInput(request.getInput())
+          .setWorkflowExecutionTimeout(request.getWorkflowExecutionTimeout())
+          .setWorkflowRunTimeout(request.getWorkflowRunTimeout())
+          .setWorkflowTaskTimeout(request.getWorkflowTaskTimeout())
+          .setIdentity(request.getIdentity())
+          .setRequestId(request.getRequestId())
+          .setWorkflowIdReusePolicy(request.getWorkflowIdReusePolicy())
+          .setWorkflowIdConflictPolicy(request.getWorkflowIdConflictPolicy())
+          .setCronSchedule(request.getCronSchedule())
+          .setMemo(request.getMemo())
+          .setSearchAttributes(request.getSearchAttributes())
+          .setHeader(request.getHeader());
+      if (request.hasRetryPolicy()) {
+        start.setRetryPolicy(request.getRetryPolicy());
+      }
+      if (request.hasWorkflowStartDelay()) {
+        start.setWorkflowStartDelay(request.getWorkflowStartDelay());
+      }
+      StartWorkflowExecutionRequest startRequest = start.build();
+      validateStart(startRequest);
+      StartWorkflowResult result = history.signalWithStart(namespace.id(), startRequest, new HistoryEngine.SignalRequest(
+          request.getSignalName(), request.hasSignalInput() ? request.getSignalInput() : null, request.hasHeader() ? request.getHeader() : null,
+          request.getIdentity(), request.getRequestId()));
+      return SignalWithStartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
+    });
+  }
+
+  @Override
+  public void requestCancelWorkflowExecution(RequestCancelWorkflowExecutionRequest request,
+      StreamObserver<RequestCancelWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
+      history.requestCancel(key, request.getReason(), request.getIdentity(), request.getRequestId());
+      return RequestCancelWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void queryWorkflow(QueryWorkflowRequest request, StreamObserver<QueryWorkflowResponse> observer) {
+    Rpc.async(observer, () -> {
+      ExecutionKey key = resolve(request.getNamespace(), request.getExecution());
+      Validation.requireName("QueryType", request.getQuery().getQueryType());
+      Validation.requireBlobSize("query args", request.getQuery().getQueryArgs());
+      return history.query(key, request.getQuery(), request.getQueryRejectCondition(), queryTimeout());
+    });
+  }
+
+  @Override
+  public void respondQueryTaskCompleted(RespondQueryTaskCompletedRequest request, StreamObserver<RespondQueryTaskCompletedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("query result", request.getQueryResult());
+      history.respondQueryTaskCompleted(request);
+      return RespondQueryTaskCompletedResponse.getDefaultInstance();
+    });
   }
 
   @Override
@@ -366,6 +450,16 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Validation.requireName("ActivityId", activityId);
     ExecutionKey key = resolve(namespaceName, WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build());
     return new ActivityRef(key, 0, 0, activityId);
+  }
+
+  /** Queries wait for a worker until shortly before the client gives up (the SDK waits 10 s by default). */
+  private static Duration queryTimeout() {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      return Duration.ofSeconds(10);
+    }
+    long remaining = deadline.timeRemaining(TimeUnit.MILLISECONDS) - DEADLINE_MARGIN_MILLIS;
+    return Duration.ofMillis(Math.max(100, Math.min(remaining, LONG_POLL.toMillis())));
   }
 
   /** The long-poll interval, cut short to answer before the client's own deadline. */

@@ -1,0 +1,85 @@
+package dev.hourglass.engine.history;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.hourglass.common.NotFoundException;
+import io.temporal.api.common.v1.Header;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.WorkflowExecutionCancelRequestedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionSignaledEventAttributes;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Signals and cancellation requests from clients: events from outside the workflow, appended
+ * (or buffered while a workflow task runs) with a workflow task to deliver them, in arrival order.
+ * A retried request (same request id) is applied once.
+ */
+final class Signals {
+  /** Signal request ids remembered per run: Temporal's default limit on signals per execution. */
+  static final int MAX_REMEMBERED_REQUEST_IDS = 10_000;
+
+  private final WorkflowTasks workflowTasks;
+
+  Signals(WorkflowTasks workflowTasks) {
+    this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
+  }
+
+  /** A signal to be applied with a workflow's arguments. */
+  record Signal(String name, Payloads input, Header header, String identity, String requestId) {
+    Signal {
+      requireNonNull(name, "name is null");
+      requireNonNull(identity, "identity is null");
+      requireNonNull(requestId, "requestId is null");
+    }
+  }
+
+  void signal(ExecutionMutation mutation, Signal signal) {
+    MutableState state = mutation.state();
+    if (!state.running()) {
+      throw new NotFoundException("workflow execution already completed");
+    }
+    if (!signal.requestId().isEmpty() && !state.signalRequestIds.add(signal.requestId())) {
+      return;
+    }
+    trimRequestIds(state);
+    workflowTasks.appendExternal(mutation, List.of(mutation.unnumbered(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, event -> {
+      WorkflowExecutionSignaledEventAttributes.Builder attributes = WorkflowExecutionSignaledEventAttributes.newBuilder()
+          .setSignalName(signal.name())
+          .setIdentity(signal.identity());
+      if (signal.input() != null) {
+        attributes.setInput(signal.input());
+      }
+      if (signal.header() != null) {
+        attributes.setHeader(signal.header());
+      }
+      event.setWorkflowExecutionSignaledEventAttributes(attributes);
+    })));
+  }
+
+  void requestCancel(ExecutionMutation mutation, String reason, String identity, String requestId) {
+    MutableState state = mutation.state();
+    if (!state.running()) {
+      throw new NotFoundException("workflow execution already completed");
+    }
+    if (state.cancelRequested) {
+      // Temporal answers a repeated cancel request with success: the first one stands.
+      return;
+    }
+    state.cancelRequested = true;
+    state.cancelRequestId = requestId;
+    workflowTasks.appendExternal(mutation, List.of(mutation.unnumbered(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
+        event -> event.setWorkflowExecutionCancelRequestedEventAttributes(WorkflowExecutionCancelRequestedEventAttributes.newBuilder()
+            .setCause(reason)
+            .setIdentity(identity)))));
+  }
+
+  private static void trimRequestIds(MutableState state) {
+    Iterator<String> oldest = state.signalRequestIds.iterator();
+    while (state.signalRequestIds.size() > MAX_REMEMBERED_REQUEST_IDS && oldest.hasNext()) {
+      oldest.next();
+      oldest.remove();
+    }
+  }
+}
