@@ -119,8 +119,8 @@ public final class HourglassServer implements AutoCloseable {
       try {
         grpcServer.start();
       } catch (IOException e) {
-        String reason = e instanceof BindException || e.getCause() instanceof BindException
-            ? "port " + options.port() + " on " + options.ip() + " is already in use"
+        String reason = isAddressInUse(e)
+            ? "port " + options.port() + " on " + options.ip() + " is already in use (is another server running?)"
             : e.getMessage();
         throw new ServerStartException("Cannot start: " + reason, e);
       }
@@ -137,6 +137,17 @@ public final class HourglassServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /** gRPC's epoll transport wraps the bind failure in its own exception: look through the chain. */
+  private static boolean isAddressInUse(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      if (cause instanceof BindException || message.contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ExecutorService pool(String name, int maxThreads) {

@@ -67,13 +67,48 @@ public final class MatchingEngine {
    */
   public CompletableFuture<Optional<PollWorkflowTaskQueueResponse>> pollWorkflowTask(String namespaceId, String taskQueue,
       PollerInfo poller, Duration timeout, TaskStarter<PollWorkflowTaskQueueResponse> starter) {
-    return poll(workflowQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.WORKFLOW)), poller, timeout, starter);
+    TaskQueueKey key = new TaskQueueKey(namespaceId, taskQueue, TaskKind.WORKFLOW);
+    if (isShutDown(key)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return poll(workflowQueue(key), poller, timeout, starter);
   }
 
   /** As {@link #pollWorkflowTask}, for activity tasks. */
   public CompletableFuture<Optional<PollActivityTaskQueueResponse>> pollActivityTask(String namespaceId, String taskQueue,
       PollerInfo poller, Duration timeout, TaskStarter<PollActivityTaskQueueResponse> starter) {
     return poll(activityQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.ACTIVITY)), poller, timeout, starter);
+  }
+
+  /**
+   * Sticky queues of workers that announced their shutdown. Sticky queue names are unique per
+   * worker instance, so a name once shut down never comes back; bounded, oldest forgotten first.
+   */
+  private final java.util.Set<TaskQueueKey> shutDownStickyQueues = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<TaskQueueKey, Boolean> eldest) {
+          return size() > MAX_REMEMBERED_SHUT_DOWN_QUEUES;
+        }
+      });
+  private static final int MAX_REMEMBERED_SHUT_DOWN_QUEUES = 10_000;
+
+  /** A worker is shutting down (ShutdownWorker): its sticky queue is dead from now on. */
+  public void shutdownStickyQueue(String namespaceId, String stickyQueue) {
+    TaskQueueKey key = new TaskQueueKey(namespaceId, stickyQueue, TaskKind.WORKFLOW);
+    synchronized (shutDownStickyQueues) {
+      shutDownStickyQueues.add(key);
+    }
+    TaskQueue<PollWorkflowTaskQueueResponse> queue = workflowQueues.remove(key);
+    if (queue != null) {
+      queue.expireAllPollers();
+    }
+  }
+
+  private boolean isShutDown(TaskQueueKey key) {
+    synchronized (shutDownStickyQueues) {
+      return shutDownStickyQueues.contains(key);
+    }
   }
 
   /** Whether a worker is polling the sticky queue: if not, workflow tasks go to the normal queue. */

@@ -123,6 +123,16 @@ final class TaskQueue<R> {
     start(task, poller);
   }
 
+  /** Answers every waiting poller empty (their worker is shutting down). */
+  void expireAllPollers() {
+    List<Poller<R>> waiting;
+    synchronized (this) {
+      waiting = List.copyOf(pollers);
+      pollers.clear();
+    }
+    waiting.forEach(Poller::expire);
+  }
+
   synchronized void removePoller(Poller<R> poller) {
     pollers.remove(poller);
   }

@@ -22,6 +22,20 @@ final class Rpc {
   }
 
   /**
+   * {@code source.thenApply(mapping)}, except that cancelling the result cancels {@code source}
+   * too: a client that goes away must release the poller it left waiting in matching.
+   */
+  static <S, T> CompletableFuture<T> map(CompletableFuture<S> source, java.util.function.Function<S, T> mapping) {
+    CompletableFuture<T> mapped = source.thenApply(mapping);
+    mapped.whenComplete((result, error) -> {
+      if (mapped.isCancelled()) {
+        source.cancel(false);
+      }
+    });
+    return mapped;
+  }
+
+  /**
    * Answers when the future completes, without holding a thread meanwhile (long polls). If the
    * client goes away first, the future is cancelled so the engine can drop the waiter.
    */

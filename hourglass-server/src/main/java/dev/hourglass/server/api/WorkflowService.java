@@ -303,9 +303,9 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.async(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       Validation.requireTaskQueue(request.getTaskQueue());
-      return matching.pollWorkflowTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
-              pollTimeout(), history::recordWorkflowTaskStarted)
-          .thenApply(task -> task.orElse(PollWorkflowTaskQueueResponse.getDefaultInstance()));
+      return Rpc.map(matching.pollWorkflowTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+              pollTimeout(), history::recordWorkflowTaskStarted),
+          task -> task.orElse(PollWorkflowTaskQueueResponse.getDefaultInstance()));
     });
   }
 
@@ -341,8 +341,16 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
 
   @Override
   public void shutdownWorker(ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) {
-    // Accepted; tasks on the worker's sticky queue move to the normal queue once it stops polling.
-    Rpc.unary(observer, ShutdownWorkerResponse::getDefaultInstance);
+    // The worker's cache is going away: its sticky queue gets no more tasks, its open sticky polls
+    // are answered empty, and tasks already on it fall back to the normal queue by their
+    // schedule-to-start timeout.
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      if (!request.getStickyTaskQueue().isEmpty()) {
+        matching.shutdownStickyQueue(namespace.id(), request.getStickyTaskQueue());
+      }
+      return ShutdownWorkerResponse.getDefaultInstance();
+    });
   }
 
   // ---- activity tasks ----
@@ -352,9 +360,9 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.async(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       Validation.requireTaskQueue(request.getTaskQueue());
-      return matching.pollActivityTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
-              pollTimeout(), history::recordActivityTaskStarted)
-          .thenApply(task -> task.orElse(PollActivityTaskQueueResponse.getDefaultInstance()));
+      return Rpc.map(matching.pollActivityTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+              pollTimeout(), history::recordActivityTaskStarted),
+          task -> task.orElse(PollActivityTaskQueueResponse.getDefaultInstance()));
     });
   }
 
