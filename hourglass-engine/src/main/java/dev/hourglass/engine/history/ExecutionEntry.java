@@ -40,7 +40,10 @@ final class ExecutionEntry {
       recentEvents.add(event);
       recentBytes += event.getSerializedSize();
     }
-    while (recentBytes > MAX_RECENT_BYTES && !recentEvents.isEmpty()) {
+    // A closed run is asked for its close event only (getResult): keep just that, so cached closed
+    // workflows cost a few hundred bytes each.
+    int keep = state != null && !state.running() ? 1 : Integer.MAX_VALUE;
+    while ((recentBytes > MAX_RECENT_BYTES || recentEvents.size() > keep) && !recentEvents.isEmpty()) {
       recentBytes -= recentEvents.remove(0).getSerializedSize();
     }
   }
