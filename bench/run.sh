@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Runs the Hourglass benchmarks against two servers on this machine, side by side:
+#   reference  the Temporal Java SDK's in-memory test server, as its own JVM
+#   hourglass  ./hourglass server start-dev on a fresh SQLite file, as its own JVM
+# Each benchmark runs against the reference, then Hourglass; a target that does not come up or
+# does not answer is reported and skipped. Ends with a table of both figures and their ratio.
+# See docs/performance.md for what the numbers mean.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: bench/run.sh [all|workflows|timers] [options]
+
+  all (default)         workflows (activity, then empty), then timers
+  workflows             only the workflow throughput/latency benchmarks
+  timers                only the timer benchmark
+
+Options:
+  --count N             workflows per workflow benchmark (default 2000)
+  --concurrency C       workflows in flight (default 200)
+  --warmup W            unmeasured workflows before each measured phase (default 500)
+  --timer-count N       timers (default 1000)
+  --sleep D             timer duration in seconds (default 5)
+  --start-rate R        timer workflow starts per second (default 500)
+  --timers-large        timers with N=10000, D=60 s (starting takes 20 s at 500/s)
+  --targets LIST        comma-separated subset of reference,hourglass (default both)
+  --heap SIZE           -Xmx of every JVM: servers and bench client (default 1g)
+  --no-build            use what is already built
+  -h, --help            this text
+
+Environment: MVN_ARGS is added to the Maven command (e.g. MVN_ARGS=-o when offline).
+EOF
+}
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+what=all
+build=1
+targets="reference hourglass"
+wf_count=2000
+wf_concurrency=200
+wf_warmup=500
+timer_count=1000
+timer_sleep=5
+timer_rate=500
+heap=1g
+
+need_value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    all|workflows|timers) what=$1 ;;
+    --count) need_value "$@"; wf_count=$2; shift ;;
+    --concurrency) need_value "$@"; wf_concurrency=$2; shift ;;
+    --warmup) need_value "$@"; wf_warmup=$2; shift ;;
+    --timer-count) need_value "$@"; timer_count=$2; shift ;;
+    --sleep) need_value "$@"; timer_sleep=$2; shift ;;
+    --start-rate) need_value "$@"; timer_rate=$2; shift ;;
+    --timers-large) timer_count=10000; timer_sleep=60 ;;
+    --targets) need_value "$@"; targets=${2//,/ }; shift ;;
+    --heap) need_value "$@"; heap=$2; shift ;;
+    --no-build) build=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+for target in $targets; do
+  case "$target" in
+    reference|hourglass) ;;
+    *) echo "unknown target '$target' (reference, hourglass)" >&2; exit 2 ;;
+  esac
+done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/hourglass-bench.XXXXXX")"
+RESULTS="$WORK/results.jsonl"
+: >"$RESULTS"
+CP="$ROOT/hourglass-bench/target/classes:$ROOT/hourglass-bench/target/lib/*"
+JAVA=(java "-Xmx$heap")
+
+# Process-group ids of the servers we started. Each is started with job control on, which makes
+# it the leader of its own group, so stopping the group also stops a JVM that a launcher script
+# forked instead of exec'ing. (setsid would fork, and its pid would not be the group's.)
+server_groups=()
+declare -A port_of=() skipped=()
+failures=0
+
+cleanup() {
+  local group i
+  for group in "${server_groups[@]}"; do
+    kill -TERM -- "-$group" 2>/dev/null || true
+  done
+  for group in "${server_groups[@]}"; do
+    for i in $(seq 1 20); do
+      kill -0 -- "-$group" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL -- "-$group" 2>/dev/null || true
+  done
+  rm -f "$WORK"/bench.db "$WORK"/bench.db-*
+  echo "logs and results kept in $WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+skip() { # target reason
+  skipped[$1]=$2
+  echo "!! $1 skipped: $2"
+}
+
+# A port nothing on loopback answers on. Another process could take it before the server
+# binds; the server then fails to start and the target is reported as skipped.
+free_port() {
+  local port _
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+# Waits until the server answers as a Temporal frontend (bench ping), up to 300 s: the
+# hourglass launcher rebuilds the CLI first when sources changed, and the server may migrate. Gives up at once if the process died.
+wait_ready() { # target group port log
+  local target=$1 group=$2 port=$3 log=$4 deadline=$((SECONDS + 300))
+  while [ $SECONDS -lt $deadline ]; do
+    if ! kill -0 -- "-$group" 2>/dev/null; then
+      skip "$target" "exited during start-up; last lines of $log:"
+      tail -n 15 "$log" | sed 's/^/   /'
+      return 1
+    fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+        && "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench ping --address "127.0.0.1:$port" --timeout 5 >/dev/null 2>>"$WORK/ping.log"; then
+      echo "   $target answers on 127.0.0.1:$port"
+      return 0
+    fi
+    sleep 1
+  done
+  skip "$target" "did not answer on 127.0.0.1:$port within 300 s (log: $log)"
+  return 1
+}
+
+start_target() { # target
+  local target=$1 port log
+  port=$(free_port)
+  log="$WORK/$target.log"
+  case "$target" in
+    reference)
+      set -m
+      "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench reference-server --port "$port" >"$log" 2>&1 &
+      ;;
+    hourglass)
+      if [ -n "${skipped[hourglass]:-}" ]; then
+        return 0 # the build already ruled it out
+      fi
+      if [ ! -x "$ROOT/hourglass" ]; then
+        skip hourglass "no executable launcher at $ROOT/hourglass"
+        return 0
+      fi
+      # JAVA_OPTS: the usual way to hand JVM flags to a launcher script.
+      set -m
+      JAVA_OPTS="-Xmx$heap ${JAVA_OPTS:-}" "$ROOT/hourglass" server start-dev \
+        --port "$port" --db-filename "$WORK/bench.db" >"$log" 2>&1 &
+      ;;
+  esac
+  set +m
+  server_groups+=("$!")
+  echo "-- started $target (pid $!) on port $port, log $log"
+  if wait_ready "$target" "$!" "$port" "$log"; then
+    port_of[$target]=$port
+  fi
+}
+
+# Runs one bench command against every live target in turn; the JSON line goes to $RESULTS.
+run_everywhere() { # bench arguments...
+  local target out rc
+  for target in $targets; do
+    [ -n "${port_of[$target]:-}" ] || continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/${port_of[$target]}") 2>/dev/null; then
+      skip "$target" "stopped answering before: bench $*"
+      unset "port_of[$target]"
+      continue
+    fi
+    echo
+    echo "== $target: bench $*"
+    out="$WORK/last-run.out"
+    set +e
+    "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench "$@" --target "$target" --address "127.0.0.1:${port_of[$target]}" \
+      2>>"$WORK/bench-$target.stderr.log" | tee "$out"
+    rc=${PIPESTATUS[0]}
+    set -e
+    grep '^{' "$out" >>"$RESULTS" || true
+    if [ "$rc" -ne 0 ]; then
+      failures=$((failures + 1))
+      echo "!! $target: bench $1 exited with $rc (stderr: $WORK/bench-$target.stderr.log)"
+    fi
+  done
+}
+
+if [ "$build" -eq 1 ]; then
+  echo "-- building hourglass-bench and hourglass-cli"
+  # shellcheck disable=SC2086 # MVN_ARGS is a list of flags
+  if ! (cd "$ROOT" && mvn -q -B -DskipTests ${MVN_ARGS:-} -pl hourglass-bench,hourglass-cli -am install); then
+    # Hourglass is being written; do not let a broken build stop the reference measurement.
+    skip hourglass "hourglass-cli did not build"
+    (cd "$ROOT" && mvn -q -B -DskipTests ${MVN_ARGS:-} -pl hourglass-bench -am install)
+  fi
+fi
+
+echo "-- machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -n 1)"
+echo "-- commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); work dir $WORK"
+for target in $targets; do
+  start_target "$target"
+done
+
+timer_timeout=$(awk -v n="$timer_count" -v d="$timer_sleep" -v r="$timer_rate" 'BEGIN { printf "%d", 600 + d + n / r }')
+if [ "$what" = all ] || [ "$what" = workflows ]; then
+  for kind in activity empty; do
+    run_everywhere workflows --kind "$kind" --count "$wf_count" --concurrency "$wf_concurrency" --warmup "$wf_warmup" --timeout 900
+  done
+fi
+if [ "$what" = all ] || [ "$what" = timers ]; then
+  run_everywhere timers --count "$timer_count" --sleep "$timer_sleep" --start-rate "$timer_rate" --timeout "$timer_timeout"
+fi
+
+echo
+for target in "${!skipped[@]}"; do
+  echo "note: $target skipped: ${skipped[$target]}"
+done
+if [ -s "$RESULTS" ]; then
+  "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench report "$RESULTS"
+else
+  echo "no results"
+fi
+[ "$failures" -eq 0 ]
