@@ -28,6 +28,7 @@ import io.temporal.worker.WorkerOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Nothing acknowledged is lost and nothing is done twice across a clean restart, a SIGKILL of the
@@ -54,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class DurabilityIT {
+  private static final Logger log = LoggerFactory.getLogger(DurabilityIT.class);
   private static final String TASK_QUEUE = "durability";
   private static final int STEPS = 3;
 
@@ -204,7 +208,9 @@ class DurabilityIT {
   void everyWorkflowCompletesExactlyOnceAfterTheServerProcessIsKilledMidFlight() throws Exception {
     int workflowCount = 50;
     Path dbFile = dataDir.resolve("hourglass.db");
-    Path serverLog = dataDir.resolve("server.log");
+    // Kept under target/ so a failed run can be diagnosed after the temporary directory is gone.
+    Path serverLog = Files.createDirectories(Path.of("target", "server-logs")).resolve("DurabilityIT-crash.log");
+    Files.deleteIfExists(serverLog);
     int port = ServerProcess.freePort();
     ServerProcess doomed = ServerProcess.start(dbFile, port, serverLog);
     serverProcesses.add(doomed);
@@ -218,11 +224,13 @@ class DurabilityIT {
       PipelineWorkflow workflow = sdk.client().newWorkflowStub(PipelineWorkflow.class, options(workflowId));
       runs.put(workflowId, WorkflowClient.start(workflow::run, STEPS, 500L));
     }
+    log.info("started {} workflows", workflowCount);
     await("some activity completions acknowledged").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
         .until(() -> acknowledgements.count() >= workflowCount);
 
     doomed.kill();
     Set<String> acknowledgedBeforeKill = activities.stepsOf(acknowledgements.snapshot());
+    log.info("killed the server with {} of {} activity completions acknowledged", acknowledgedBeforeKill.size(), workflowCount * STEPS);
     assertThat(acknowledgedBeforeKill).as("the kill must come mid-flight").hasSizeLessThan(workflowCount * STEPS);
     ServerProcess restarted = ServerProcess.start(dbFile, port, serverLog);
     serverProcesses.add(restarted);
@@ -231,6 +239,7 @@ class DurabilityIT {
     runs.forEach((workflowId, run) -> results.put(
         workflowId, sdk.client().newUntypedWorkflowStub(workflowId).getResultAsync(90, TimeUnit.SECONDS, String.class)));
     awaitAll(results, Duration.ofSeconds(100));
+    log.info("all {} workflows completed after the restart", workflowCount);
     HistoryProbe history = new HistoryProbe(sdk.client());
     for (Map.Entry<String, WorkflowExecution> run : runs.entrySet()) {
       String workflowId = run.getKey();

@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Hourglass server in a JVM of its own, started through the CLI ({@code hourglass server
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeoutException;
  * {@link #close()} kills it, and so does a shutdown hook.
  */
 public final class ServerProcess implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
   public static final String MAIN_CLASS = "dev.hourglass.cli.Main";
   public static final String READY_PREFIX = "Hourglass server listening on 127.0.0.1:";
   public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -64,6 +67,7 @@ public final class ServerProcess implements AutoCloseable {
         MAIN_CLASS, "server", "start-dev",
         "--port", Integer.toString(port),
         "--db-filename", dbFile.toString());
+    long startNanos = System.nanoTime();
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -78,6 +82,8 @@ public final class ServerProcess implements AutoCloseable {
     pump.start();
     try {
       ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      log.info("Hourglass server process {} ready on port {} in {} ms", process.pid(), port,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
       return server;
     } catch (TimeoutException | ExecutionException e) {
       server.kill();
@@ -124,6 +130,7 @@ public final class ServerProcess implements AutoCloseable {
   public void kill() {
     process.destroyForcibly();
     awaitExit();
+    log.info("Hourglass server process {} killed", process.pid());
   }
 
   /** SIGTERM, then SIGKILL if the server has not stopped within 10 s. */
