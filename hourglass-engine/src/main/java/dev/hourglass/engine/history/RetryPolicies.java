@@ -72,7 +72,7 @@ final class RetryPolicies {
       }
     }
     if (failure.hasTimeoutFailureInfo()
-        && policy.getNonRetryableErrorTypesList().contains("TemporalTimeout:" + timeoutName(failure))) {
+        && policy.getNonRetryableErrorTypesList().contains("TemporalTimeout:" + timeoutDisplayName(failure.getTimeoutFailureInfo().getTimeoutType()))) {
       return new Decision(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE, 0);
     }
     if (failure.hasCanceledFailureInfo() || failure.hasTerminatedFailureInfo()) {
@@ -102,16 +102,7 @@ final class RetryPolicies {
     return (long) backoff;
   }
 
-  private static String timeoutName(Failure failure) {
-    return switch (failure.getTimeoutFailureInfo().getTimeoutType()) {
-      case TIMEOUT_TYPE_START_TO_CLOSE -> "StartToClose";
-      case TIMEOUT_TYPE_SCHEDULE_TO_START -> "ScheduleToStart";
-      case TIMEOUT_TYPE_SCHEDULE_TO_CLOSE -> "ScheduleToClose";
-      case TIMEOUT_TYPE_HEARTBEAT -> "Heartbeat";
-      case TIMEOUT_TYPE_UNSPECIFIED, UNRECOGNIZED -> "Unspecified";
-    };
-  }
-
+  /** The name Temporal uses in messages and in {@code TemporalTimeout:<name>} error types. */
   static String timeoutDisplayName(io.temporal.api.enums.v1.TimeoutType type) {
     return switch (type) {
       case TIMEOUT_TYPE_START_TO_CLOSE -> "StartToClose";

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.hourglass.common.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -24,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * whatever queued up during the previous fsync turns N commits into one without delaying a lone
  * writer (a write arriving at an idle writer is committed at once).
  *
- * <p>Each operation runs in its own savepoint, so one that fails (a version conflict) is undone
- * alone and the rest of the batch commits. An operation's future completes only after the commit
- * returned: nothing is acknowledged before it is durable.
+ * <p>A failing operation (a version conflict) fails alone: the batch is then replayed one
+ * operation per transaction. An operation's future completes only after the commit returned:
+ * nothing is acknowledged before it is durable.
  *
  * <p>Threads: one writer thread owns the connection; {@link #submit} may be called from any thread.
  * Futures are completed on the writer thread, so callers must not chain slow work onto them
@@ -88,36 +87,48 @@ final class GroupCommitWriter implements AutoCloseable {
     session.closeStatements();
   }
 
+  /**
+   * Commits the batch in one transaction. Optimistic: writes run without savepoints (statements
+   * SQLite would parse anew each time); if any fails, the whole transaction is rolled back and the
+   * writes are replayed one transaction each, so the failing one fails alone. Conflicts are rare
+   * (a stale cache, a lease moved on), so the common path pays nothing for them.
+   */
   private void commit(List<PendingWrite> batch) {
-    List<PendingWrite> applied = new ArrayList<>(batch.size());
     session.beginBatch();
-    try (Statement control = connection.createStatement()) {
+    try {
       for (PendingWrite write : batch) {
-        control.execute("SAVEPOINT w");
-        try {
-          write.operation().apply(session);
-          control.execute("RELEASE SAVEPOINT w");
-          applied.add(write);
-        } catch (SQLException | RuntimeException e) {
-          control.execute("ROLLBACK TO SAVEPOINT w");
-          control.execute("RELEASE SAVEPOINT w");
-          write.result().completeExceptionally(e);
-        }
+        write.operation().apply(session);
       }
       connection.commit();
-    } catch (SQLException e) {
-      log.error("commit of {} writes failed", applied.size(), e);
-      try {
-        connection.rollback();
-      } catch (SQLException rollbackFailure) {
-        e.addSuppressed(rollbackFailure);
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(e);
+      if (batch.size() == 1) {
+        fail(batch.get(0), e);
+        return;
       }
-      UnavailableException failure = new UnavailableException("the store could not commit: " + e.getMessage());
-      failure.initCause(e);
-      applied.forEach(write -> write.result().completeExceptionally(failure));
+      batch.forEach(write -> commit(List.of(write)));
       return;
     }
-    applied.forEach(write -> write.result().complete(null));
+    batch.forEach(write -> write.result().complete(null));
+  }
+
+  private void fail(PendingWrite write, Exception error) {
+    if (error instanceof RuntimeException runtime && !(error instanceof UnavailableException)) {
+      write.result().completeExceptionally(runtime);
+      return;
+    }
+    log.warn("store write failed", error);
+    UnavailableException failure = new UnavailableException("the store could not commit: " + error.getMessage());
+    failure.initCause(error);
+    write.result().completeExceptionally(failure);
+  }
+
+  private void rollbackQuietly(Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+    }
   }
 
   private void failRemaining() {
