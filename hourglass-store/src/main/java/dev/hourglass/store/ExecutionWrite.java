@@ -22,8 +22,16 @@ public record ExecutionWrite(
     List<TaskRecord> newTasks,
     List<TaskKey> deletedTasks,
     List<TimerRecord> newTimers,
-    List<Long> deletedTimerIds) {
+    List<Long> deletedTimerIds,
+    Optional<NewRunWrite> newRun) {
+  public ExecutionWrite(long rangeId, ExecutionRecord execution, long expectedDbVersion, Optional<CurrentExecutionWrite> current,
+      List<HistoryBatch> history, List<TaskRecord> newTasks, List<TaskKey> deletedTasks, List<TimerRecord> newTimers,
+      List<Long> deletedTimerIds) {
+    this(rangeId, execution, expectedDbVersion, current, history, newTasks, deletedTasks, newTimers, deletedTimerIds, Optional.empty());
+  }
+
   public ExecutionWrite {
+    requireNonNull(newRun, "newRun is null");
     requireNonNull(execution, "execution is null");
     requireNonNull(current, "current is null");
     history = List.copyOf(history);

@@ -10,6 +10,7 @@ import dev.hourglass.store.CurrentExecutionWrite;
 import dev.hourglass.store.ExecutionRecord;
 import dev.hourglass.store.ExecutionWrite;
 import dev.hourglass.store.HistoryBatch;
+import dev.hourglass.store.NewRunWrite;
 import dev.hourglass.store.TaskKey;
 import dev.hourglass.store.TaskKind;
 import dev.hourglass.store.TaskRecord;
@@ -42,6 +43,22 @@ final class ExecutionMutation {
   private final List<Long> deletedTimers = new ArrayList<>();
   private Optional<CurrentExecutionWrite> current = Optional.empty();
   private boolean stateChanged;
+  /** The run this change starts (continue-as-new), written in the same transaction. */
+  private ExecutionMutation newRun;
+
+  /** Starts building a new run of the same workflow id, to be committed with this change. */
+  ExecutionMutation startNewRun(MutableState newState) {
+    if (newRun != null) {
+      throw new IllegalStateException("a change starts at most one new run");
+    }
+    newRun = new ExecutionMutation(newState, shard, nowMillis);
+    return newRun;
+  }
+
+  /** The new run started by this change, or null. */
+  ExecutionMutation newRun() {
+    return newRun;
+  }
 
   ExecutionMutation(MutableState state, ShardContext shard, long nowMillis) {
     this.state = requireNonNull(state, "state is null");
@@ -147,14 +164,26 @@ final class ExecutionMutation {
     return deletedTimers;
   }
 
-  ExecutionWrite toWrite(long expectedDbVersion, byte[] encodedState) {
-    List<HistoryBatch> history = newEvents.isEmpty()
+  /** The transaction: this change, and the new run it starts if any (encoded with {@code encoder}). */
+  ExecutionWrite toWrite(long expectedDbVersion, java.util.function.Function<MutableState, byte[]> encoder) {
+    Optional<NewRunWrite> run = Optional.empty();
+    if (newRun != null) {
+      run = Optional.of(new NewRunWrite(newRun.record(1, encoder.apply(newRun.state)), newRun.historyBatches(), newRun.newTasks,
+          newRun.newTimers));
+    }
+    return new ExecutionWrite(shard.rangeId(), record(expectedDbVersion + 1, encoder.apply(state)), expectedDbVersion, current,
+        historyBatches(), newTasks, deletedTasks, newTimers, deletedTimers, run);
+  }
+
+  private ExecutionRecord record(long dbVersion, byte[] encodedState) {
+    return new ExecutionRecord(executionKey(), shard.shardId(), dbVersion, state.status, state.workflowType(), state.taskQueue(),
+        state.startTimeMillis, state.closeTimeMillis, state.nextEventId, encodedState);
+  }
+
+  private List<HistoryBatch> historyBatches() {
+    return newEvents.isEmpty()
         ? List.of()
         : List.of(new HistoryBatch(newEvents.get(0).getEventId(), newEvents.get(newEvents.size() - 1).getEventId(),
             History.newBuilder().addAllEvents(newEvents).build().toByteArray()));
-    ExecutionRecord record = new ExecutionRecord(executionKey(), shard.shardId(), expectedDbVersion + 1, state.status,
-        state.workflowType(), state.taskQueue(), state.startTimeMillis, state.closeTimeMillis, state.nextEventId, encodedState);
-    return new ExecutionWrite(shard.rangeId(), record, expectedDbVersion, current, history, newTasks, deletedTasks,
-        newTimers, deletedTimers);
   }
 }

@@ -159,7 +159,7 @@ final class ExecutionUpdater {
       return result;
     }
     try {
-      store.write(mutation.toWrite(expectedDbVersion, codec.encode(entry.state))).join();
+      store.write(mutation.toWrite(expectedDbVersion, codec::encode)).join();
     } catch (CompletionException e) {
       entry.invalidate();
       if (e.getCause() instanceof RuntimeException cause) {
@@ -173,6 +173,14 @@ final class ExecutionUpdater {
     entry.dbVersion = expectedDbVersion + 1;
     entry.appendCommitted(mutation.newEvents());
     commitListener.accept(mutation);
+    ExecutionMutation newRun = mutation.newRun();
+    if (newRun != null) {
+      ExecutionEntry newEntry = new ExecutionEntry();
+      newEntry.state = newRun.state();
+      newEntry.dbVersion = 1;
+      newEntry.appendCommitted(newRun.newEvents());
+      cache.put(newRun.executionKey(), newEntry);
+    }
     return result;
   }
 
@@ -192,6 +200,9 @@ final class ExecutionUpdater {
   private void publish(ExecutionMutation mutation) {
     if (mutation.isEmpty()) {
       return;
+    }
+    if (mutation.newRun() != null) {
+      publish(mutation.newRun());
     }
     ShardContext shard = shardOf(mutation.executionKey());
     for (long timerId : mutation.deletedTimers()) {

@@ -74,9 +74,9 @@ public final class HistoryEngine {
     this.updater.setMatching(matching);
     this.workflowTasks = new WorkflowTasks(matching);
     this.activities = new Activities(workflowTasks, namespaceNames);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities);
     this.signals = new Signals(workflowTasks);
     this.starter = new WorkflowStarter(store, updater, workflowTasks, signals);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter);
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
     this.queries = new Queries(updater, reader, matching, scheduler, clock);
     this.updater.setCommitListener(queries::onCommitted);

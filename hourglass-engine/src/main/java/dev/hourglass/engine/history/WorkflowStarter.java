@@ -12,6 +12,8 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionContinuedAsNewEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.Optional;
@@ -103,24 +105,121 @@ final class WorkflowStarter {
     String runId = state.runId;
     Optional<String> expectedRunId = current.map(CurrentExecution::runId);
     updater.create(state, mutation -> {
-      WorkflowExecutionStartedEventAttributes attributes = state.startedAttributes;
-      mutation.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
-          event -> event.setWorkflowExecutionStartedEventAttributes(attributesWithInput(attributes, request)));
-      state.startTimeMillis = mutation.nowMillis();
       mutation.setCurrent(new CurrentExecution(workflow.namespaceId(), workflow.workflowId(), runId,
           WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, state.startRequestId), expectedRunId);
-      long runTimeout = Durations.toMillis(attributes.getWorkflowRunTimeout());
-      if (runTimeout > 0) {
-        state.runTimeoutTimerId = mutation.addTimer(mutation.nowMillis() + runTimeout, TimerKind.WORKFLOW_RUN_TIMEOUT, 0, 0, "");
-      }
-      if (signal.isPresent()) {
-        signals.signal(mutation, signal.get());
-      } else {
-        workflowTasks.schedule(mutation, 1);
-      }
+      initializeRun(mutation, request, signal);
       return null;
     });
     return new StartWorkflowResult(runId, true);
+  }
+
+  /**
+   * The first events of a run: WorkflowExecutionStarted (with input and header, which the state
+   * does not keep), the run timeout timer, and the first workflow task (after the signal, for
+   * SignalWithStart).
+   */
+  private void initializeRun(ExecutionMutation mutation, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
+    MutableState state = mutation.state();
+    WorkflowExecutionStartedEventAttributes attributes = state.startedAttributes;
+    mutation.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        event -> event.setWorkflowExecutionStartedEventAttributes(attributesWithInput(attributes, request)));
+    state.startTimeMillis = mutation.nowMillis();
+    long runTimeout = Durations.toMillis(attributes.getWorkflowRunTimeout());
+    if (runTimeout > 0) {
+      state.runTimeoutTimerId = mutation.addTimer(mutation.nowMillis() + runTimeout, TimerKind.WORKFLOW_RUN_TIMEOUT, 0, 0, "");
+    }
+    if (signal.isPresent()) {
+      signals.signal(mutation, signal.get());
+    } else {
+      workflowTasks.schedule(mutation, 1);
+    }
+  }
+
+  /**
+   * The ContinueAsNewWorkflowExecution command: closes this run as continued-as-new and starts the
+   * next run of the workflow id in the same transaction, so the chain can never break in a crash.
+   * Unset fields of the command are inherited from this run, as in Temporal.
+   */
+  void continueAsNew(ExecutionMutation mutation, ContinueAsNewWorkflowExecutionCommandAttributes command, long completedEventId,
+      String identity) {
+    MutableState state = mutation.state();
+    WorkflowExecutionStartedEventAttributes previous = state.startedAttributes;
+    StartWorkflowExecutionRequest.Builder next = StartWorkflowExecutionRequest.newBuilder()
+        .setWorkflowId(state.workflowId)
+        .setRequestId(UUID.randomUUID().toString())
+        .setIdentity(identity)
+        .setWorkflowType(command.hasWorkflowType() && !command.getWorkflowType().getName().isEmpty()
+            ? command.getWorkflowType() : previous.getWorkflowType())
+        .setTaskQueue(command.hasTaskQueue() && !command.getTaskQueue().getName().isEmpty()
+            ? command.getTaskQueue() : previous.getTaskQueue())
+        .setWorkflowExecutionTimeout(previous.getWorkflowExecutionTimeout())
+        .setWorkflowRunTimeout(Durations.toMillis(command.getWorkflowRunTimeout()) > 0
+            ? command.getWorkflowRunTimeout() : previous.getWorkflowRunTimeout())
+        .setWorkflowTaskTimeout(Durations.toMillis(command.getWorkflowTaskTimeout()) > 0
+            ? command.getWorkflowTaskTimeout() : previous.getWorkflowTaskTimeout());
+    if (command.hasInput()) {
+      next.setInput(command.getInput());
+    }
+    if (command.hasHeader()) {
+      next.setHeader(command.getHeader());
+    }
+    if (command.hasMemo()) {
+      next.setMemo(command.getMemo());
+    } else if (state.memo != null) {
+      next.setMemo(state.memo);
+    }
+    if (command.hasSearchAttributes()) {
+      next.setSearchAttributes(command.getSearchAttributes());
+    } else if (state.searchAttributes != null) {
+      next.setSearchAttributes(state.searchAttributes);
+    }
+    if (command.hasRetryPolicy()) {
+      next.setRetryPolicy(command.getRetryPolicy());
+    } else if (previous.hasRetryPolicy()) {
+      next.setRetryPolicy(previous.getRetryPolicy());
+    }
+    StartWorkflowExecutionRequest request = next.build();
+    MutableState nextState = newState(new WorkflowKey(state.namespaceId, state.workflowId), request);
+    WorkflowExecutionStartedEventAttributes.Builder nextAttributes = nextState.startedAttributes.toBuilder()
+        .setContinuedExecutionRunId(state.runId)
+        .setFirstExecutionRunId(previous.getFirstExecutionRunId())
+        .setInitiator(command.getInitiator());
+    if (command.hasLastCompletionResult()) {
+      nextAttributes.setLastCompletionResult(command.getLastCompletionResult());
+    }
+    if (command.hasFailure()) {
+      nextAttributes.setContinuedFailure(command.getFailure());
+    }
+    nextState.startedAttributes = nextAttributes.build();
+
+    WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, event -> {
+          WorkflowExecutionContinuedAsNewEventAttributes.Builder attributes = WorkflowExecutionContinuedAsNewEventAttributes.newBuilder()
+              .setNewExecutionRunId(nextState.runId)
+              .setWorkflowType(request.getWorkflowType())
+              .setTaskQueue(request.getTaskQueue())
+              .setWorkflowRunTimeout(nextState.startedAttributes.getWorkflowRunTimeout())
+              .setWorkflowTaskTimeout(nextState.startedAttributes.getWorkflowTaskTimeout())
+              .setWorkflowTaskCompletedEventId(completedEventId)
+              .setInitiator(command.getInitiator());
+          if (request.hasInput()) {
+            attributes.setInput(request.getInput());
+          }
+          if (request.hasHeader()) {
+            attributes.setHeader(request.getHeader());
+          }
+          if (command.hasFailure()) {
+            attributes.setFailure(command.getFailure());
+          }
+          if (command.hasLastCompletionResult()) {
+            attributes.setLastCompletionResult(command.getLastCompletionResult());
+          }
+          event.setWorkflowExecutionContinuedAsNewEventAttributes(attributes);
+        });
+    // The workflow id's current run moves to the new run in the same transaction.
+    mutation.setCurrent(new CurrentExecution(state.namespaceId, state.workflowId, nextState.runId,
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, nextState.startRequestId), Optional.of(state.runId));
+    initializeRun(mutation.startNewRun(nextState), request, Optional.empty());
   }
 
   private static void checkReusePolicy(WorkflowIdReusePolicy policy, CurrentExecution run, WorkflowKey workflow) {
@@ -143,7 +242,7 @@ final class WorkflowStarter {
   }
 
   /** The new run's state; the started event's attributes are kept without the input (it is in history). */
-  private static MutableState newState(WorkflowKey workflow, StartWorkflowExecutionRequest request) {
+  static MutableState newState(WorkflowKey workflow, StartWorkflowExecutionRequest request) {
     MutableState state = new MutableState();
     state.namespaceId = workflow.namespaceId();
     state.workflowId = workflow.workflowId();

@@ -49,10 +49,12 @@ final class WorkflowTaskCompletion {
 
   private final WorkflowTasks workflowTasks;
   private final Activities activities;
+  private final WorkflowStarter starter;
 
-  WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities) {
+  WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter) {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.activities = requireNonNull(activities, "activities is null");
+    this.starter = requireNonNull(starter, "starter is null");
   }
 
   Outcome complete(ExecutionMutation mutation, RespondWorkflowTaskCompletedRequest request) {
@@ -182,6 +184,16 @@ final class WorkflowTaskCompletion {
       case COMMAND_TYPE_RECORD_MARKER -> {
         if (command.getRecordMarkerCommandAttributes().getMarkerName().isEmpty()) {
           throw new InvalidArgumentException("MarkerName is not set on command.");
+        }
+        return command;
+      }
+      case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> {
+        var attributes = command.getContinueAsNewWorkflowExecutionCommandAttributes();
+        if (Durations.toMillis(attributes.getBackoffStartInterval()) > 0) {
+          throw new InvalidArgumentException("BackoffStartInterval on continue-as-new is not supported by this Hourglass version yet.");
+        }
+        if (!attributes.getCronSchedule().isEmpty()) {
+          throw new InvalidArgumentException("Cron workflows are not supported by this Hourglass version yet.");
         }
         return command;
       }
@@ -320,6 +332,8 @@ final class WorkflowTaskCompletion {
               event.setWorkflowExecutionCanceledEventAttributes(WorkflowExecutionCanceledEventAttributes.newBuilder()
                   .setDetails(command.getCancelWorkflowExecutionCommandAttributes().getDetails())
                   .setWorkflowTaskCompletedEventId(completedEventId)));
+      case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION ->
+          starter.continueAsNew(mutation, command.getContinueAsNewWorkflowExecutionCommandAttributes(), completedEventId, identity);
       default -> throw new IllegalStateException("command passed validation but has no handler: " + command.getCommandType());
     }
   }

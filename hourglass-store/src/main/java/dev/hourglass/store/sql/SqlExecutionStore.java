@@ -11,6 +11,7 @@ import dev.hourglass.store.ExecutionRecord;
 import dev.hourglass.store.ExecutionStore;
 import dev.hourglass.store.ExecutionWrite;
 import dev.hourglass.store.HistoryBatch;
+import dev.hourglass.store.NewRunWrite;
 import dev.hourglass.store.TaskKey;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TimerRecord;
@@ -77,16 +78,7 @@ final class SqlExecutionStore implements ExecutionStore {
     if (write.current().isPresent()) {
       writeCurrent(session, write.current().get());
     }
-    for (HistoryBatch batch : write.history()) {
-      PreparedStatement statement = session.statement(ExecutionSql.INSERT_HISTORY);
-      statement.setString(1, key.namespaceId());
-      statement.setString(2, key.workflowId());
-      statement.setString(3, key.runId());
-      statement.setLong(4, batch.firstEventId());
-      statement.setLong(5, batch.lastEventId());
-      statement.setBytes(6, batch.events());
-      executeInsert(session, statement, "history of " + key + " from event " + batch.firstEventId());
-    }
+    insertHistory(session, key, write.history());
     for (TaskRecord task : write.newTasks()) {
       SqlTaskStore.insert(session, task);
     }
@@ -98,6 +90,31 @@ final class SqlExecutionStore implements ExecutionStore {
     }
     for (long timerId : write.deletedTimerIds()) {
       SqlTimerStore.delete(session, execution.shardId(), timerId);
+    }
+    if (write.newRun().isPresent()) {
+      NewRunWrite newRun = write.newRun().get();
+      session.checkRangeId(newRun.execution().shardId(), write.rangeId());
+      insertExecution(session, newRun.execution());
+      insertHistory(session, newRun.execution().key(), newRun.history());
+      for (TaskRecord task : newRun.tasks()) {
+        SqlTaskStore.insert(session, task);
+      }
+      for (TimerRecord timer : newRun.timers()) {
+        SqlTimerStore.insert(session, timer);
+      }
+    }
+  }
+
+  private static void insertHistory(WriterSession session, ExecutionKey key, List<HistoryBatch> batches) throws SQLException {
+    for (HistoryBatch batch : batches) {
+      PreparedStatement statement = session.statement(ExecutionSql.INSERT_HISTORY);
+      statement.setString(1, key.namespaceId());
+      statement.setString(2, key.workflowId());
+      statement.setString(3, key.runId());
+      statement.setLong(4, batch.firstEventId());
+      statement.setLong(5, batch.lastEventId());
+      statement.setBytes(6, batch.events());
+      executeInsert(session, statement, "history of " + key + " from event " + batch.firstEventId());
     }
   }
 
