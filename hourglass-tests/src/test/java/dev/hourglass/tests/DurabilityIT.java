@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Nothing acknowledged is lost and nothing is done twice across a clean restart, a SIGKILL of the
  * server process, and workers that are away while timers come due.
  */
-@Timeout(180)
+@Timeout(300)
 class DurabilityIT {
   private static final Logger log = LoggerFactory.getLogger(DurabilityIT.class);
   private static final String TASK_QUEUE = "durability";
@@ -237,10 +237,10 @@ class DurabilityIT {
 
     Map<String, CompletableFuture<String>> results = new LinkedHashMap<>();
     runs.forEach((workflowId, run) -> results.put(
-        workflowId, sdk.client().newUntypedWorkflowStub(workflowId).getResultAsync(90, TimeUnit.SECONDS, String.class)));
-    awaitAll(results, Duration.ofSeconds(100));
-    log.info("all {} workflows completed after the restart", workflowCount);
+        workflowId, sdk.client().newUntypedWorkflowStub(workflowId).getResultAsync(String.class)));
     HistoryProbe history = new HistoryProbe(sdk.client());
+    awaitAll(results, Duration.ofSeconds(90), history);
+    log.info("all {} workflows completed after the restart", workflowCount);
     for (Map.Entry<String, WorkflowExecution> run : runs.entrySet()) {
       String workflowId = run.getKey();
       assertThat(results.get(workflowId).get()).as("result of %s", workflowId).isEqualTo(expectedResult(STEPS));
@@ -259,14 +259,16 @@ class DurabilityIT {
     }
   }
 
-  /** Waits for every result; on timeout, names the workflows that did not finish. */
-  private static void awaitAll(Map<String, CompletableFuture<String>> results, Duration timeout) throws Exception {
+  /** Waits for every result; on timeout, names the workflows that did not finish and shows a few histories. */
+  private static void awaitAll(Map<String, CompletableFuture<String>> results, Duration timeout, HistoryProbe history)
+      throws Exception {
     try {
       CompletableFuture.allOf(results.values().toArray(new CompletableFuture<?>[0])).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       List<String> unfinished = results.entrySet().stream()
           .filter(entry -> !entry.getValue().isDone()).map(Map.Entry::getKey).collect(Collectors.toList());
-      throw new AssertionError("workflows not finished within " + timeout + ": " + unfinished, e);
+      String histories = unfinished.stream().limit(3).map(history::render).collect(Collectors.joining(System.lineSeparator()));
+      throw new AssertionError("workflows not finished within " + timeout + ": " + unfinished + System.lineSeparator() + histories, e);
     }
   }
 

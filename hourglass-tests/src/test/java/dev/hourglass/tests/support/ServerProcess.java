@@ -37,7 +37,8 @@ public final class ServerProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
   public static final String MAIN_CLASS = "dev.hourglass.cli.Main";
   public static final String READY_PREFIX = "Hourglass server listening on 127.0.0.1:";
-  public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+  /** Generous: a JVM, Flyway and shard acquisition on a loaded 2-core CI machine took up to 30 s. */
+  public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
   /** Lines of output kept for the failure message when the server does not come up. */
   private static final int TAIL_LINES = 40;
