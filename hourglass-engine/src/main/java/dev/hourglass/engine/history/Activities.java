@@ -103,6 +103,24 @@ final class Activities {
 
   /** Appends ActivityTaskScheduled and dispatches attempt 1. {@code command} is already normalized. */
   void schedule(ExecutionMutation mutation, ScheduleActivityTaskCommandAttributes command, long completedEventId) {
+    ActivityInfo activity = scheduleWithoutDispatch(mutation, command, completedEventId);
+    dispatchAttempt(mutation, activity);
+  }
+
+  /**
+   * Eager execution (the worker asked for it and completes this workflow task on the activity's
+   * own task queue): attempt 1 starts now, in the same transaction, and goes back in the
+   * RespondWorkflowTaskCompleted response instead of through a task queue.
+   */
+  PollActivityTaskQueueResponse scheduleEager(ExecutionMutation mutation, ScheduleActivityTaskCommandAttributes command,
+      long completedEventId, String identity) {
+    ActivityInfo activity = scheduleWithoutDispatch(mutation, command, completedEventId);
+    activity.currentAttemptScheduledTimeMillis = mutation.nowMillis();
+    return startAttempt(mutation, activity, identity, java.util.UUID.randomUUID().toString());
+  }
+
+  private ActivityInfo scheduleWithoutDispatch(ExecutionMutation mutation, ScheduleActivityTaskCommandAttributes command,
+      long completedEventId) {
     MutableState state = mutation.state();
     ActivityTaskScheduledEventAttributes attributes = ActivityTaskScheduledEventAttributes.newBuilder()
         .setActivityId(command.getActivityId())
@@ -131,7 +149,7 @@ final class Activities {
       activity.scheduleToCloseTimerId = mutation.addTimer(activity.scheduledTimeMillis + scheduleToClose,
           TimerKind.ACTIVITY_SCHEDULE_TO_CLOSE, activity.scheduledEventId, 0, "");
     }
-    dispatchAttempt(mutation, activity);
+    return activity;
   }
 
   /** Puts the current attempt in the task queue, guarded by its schedule-to-start timeout. */
@@ -155,6 +173,11 @@ final class Activities {
     if (!state.running() || activity == null || activity.taskId != taskId || activity.started()) {
       return null;
     }
+    return startAttempt(mutation, activity, identity, requestId);
+  }
+
+  private PollActivityTaskQueueResponse startAttempt(ExecutionMutation mutation, ActivityInfo activity, String identity, String requestId) {
+    MutableState state = mutation.state();
     long now = mutation.nowMillis();
     activity.startedTimeMillis = now;
     activity.startedIdentity = identity;

@@ -215,7 +215,8 @@ public final class HistoryEngine {
     return copy;
   }
 
-  public void respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request) {
+  /** Applies the worker's commands; returns activity tasks started eagerly for that worker. */
+  public List<PollActivityTaskQueueResponse> respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request) {
     TaskToken token = workflowTaskToken(request.getTaskToken());
     WorkflowTaskCompletion.Outcome outcome = updater.update(token.execution(), mutation -> {
       startedWorkflowTask(mutation.state(), token);
@@ -224,6 +225,7 @@ public final class HistoryEngine {
     if (outcome.rejected()) {
       throw new InvalidArgumentException(outcome.rejection());
     }
+    return outcome.eagerActivities();
   }
 
   public void respondWorkflowTaskFailed(ByteString taskToken, WorkflowTaskFailedCause cause, Failure failure, String identity) {

@@ -24,6 +24,7 @@ import io.temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
 import io.temporal.api.history.v1.WorkflowPropertiesModifiedEventAttributes;
 import io.temporal.api.history.v1.WorkflowTaskCompletedEventAttributes;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +39,20 @@ import java.util.List;
  * instead: the failure is committed and the worker gets INVALID_ARGUMENT, as from Temporal.
  */
 final class WorkflowTaskCompletion {
-  /** What the completion led to, for the RPC's answer (errors are answered after the commit). */
-  record Outcome(String rejection) {
-    static final Outcome ACCEPTED = new Outcome(null);
+  /** Most activities started eagerly per completion; the worker reserved a slot for each it asked for. */
+  static final int MAX_EAGER_ACTIVITIES = 3;
+
+  /**
+   * What the completion led to, for the RPC's answer (errors are answered after the commit).
+   *
+   * @param eagerActivities activity tasks started for the completing worker (eager execution)
+   */
+  record Outcome(String rejection, List<PollActivityTaskQueueResponse> eagerActivities) {
+    static final Outcome ACCEPTED = new Outcome(null, List.of());
+
+    Outcome(String rejection) {
+      this(rejection, List.of());
+    }
 
     boolean rejected() {
       return rejection != null;
@@ -111,14 +123,20 @@ final class WorkflowTaskCompletion {
     }
 
     long completedEventId = completed.getEventId();
-    for (Command command : normalized) {
-      apply(mutation, command, completedEventId, request.getIdentity());
+    List<PollActivityTaskQueueResponse> eager = new ArrayList<>();
+        for (Command command : normalized) {
+      if (!closes && eager.size() < MAX_EAGER_ACTIVITIES && isEager(state, command)) {
+        eager.add(activities.scheduleEager(mutation, command.getScheduleActivityTaskCommandAttributes(), completedEventId,
+            request.getIdentity()));
+      } else {
+        apply(mutation, command, completedEventId, request.getIdentity());
+      }
     }
     boolean newEvents = workflowTasks.flushBuffered(mutation);
     if (state.running() && (newEvents || request.getForceCreateNewWorkflowTask())) {
       workflowTasks.schedule(mutation, 1);
     }
-    return Outcome.ACCEPTED;
+    return new Outcome(null, eager);
   }
 
   private Outcome reject(ExecutionMutation mutation, WorkflowTaskFailedCause cause, String message, String identity) {
@@ -129,6 +147,13 @@ final class WorkflowTaskCompletion {
     }
     workflowTasks.fail(mutation, cause, Failure.newBuilder().setMessage(message).build(), identity);
     return new Outcome(message);
+  }
+
+  /** Eager execution is for activities on the workflow's own task queue, as in Temporal. */
+  private static boolean isEager(MutableState state, Command command) {
+    return command.getCommandType() == CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK
+        && command.getScheduleActivityTaskCommandAttributes().getRequestEagerExecution()
+        && command.getScheduleActivityTaskCommandAttributes().getTaskQueue().getName().equals(state.taskQueue());
   }
 
   private static boolean isClosing(CommandType type) {

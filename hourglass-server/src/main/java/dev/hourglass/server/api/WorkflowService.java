@@ -316,8 +316,9 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       for (var command : request.getCommandsList()) {
         Validation.requireBlobSize("command " + command.getCommandType(), command);
       }
-      history.respondWorkflowTaskCompleted(request);
-      return RespondWorkflowTaskCompletedResponse.getDefaultInstance();
+      return RespondWorkflowTaskCompletedResponse.newBuilder()
+          .addAllActivityTasks(history.respondWorkflowTaskCompleted(request))
+          .build();
     });
   }
 
