@@ -73,6 +73,7 @@ public final class HourglassServer implements AutoCloseable {
    */
   public static HourglassServer start(ServerOptions options) {
     requireNonNull(options, "options is null");
+    checkPortFree(options);
     SqliteDatabase database;
     try {
       database = SqliteDatabase.open(options.dbFile());
@@ -136,6 +137,27 @@ public final class HourglassServer implements AutoCloseable {
       executors.forEach(ExecutorService::shutdownNow);
       database.close();
       throw e;
+    }
+  }
+
+  /**
+   * Fails fast, before the data file is opened or migrated, when the port is taken. The real bind
+   * below still decides (another process may take the port in between); this only makes the
+   * common mistake — a second server on the same port — cheap and clear.
+   */
+  private static void checkPortFree(ServerOptions options) {
+    if (options.port() == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(options.ip(), options.port()));
+    } catch (IOException e) {
+      if (isAddressInUse(e)) {
+        throw new ServerStartException("Cannot start: port " + options.port() + " on " + options.ip()
+            + " is already in use (is another server running?)", e);
+      }
+      // Any other problem (an address not on this host) is reported by the real bind below.
     }
   }
 
