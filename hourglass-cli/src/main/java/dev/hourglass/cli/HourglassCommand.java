@@ -6,7 +6,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * The root of the command tree, shaped like Temporal's {@code temporal} CLI so habits carry
  * over: one group per noun ({@code server}; later {@code workflow}, {@code schedule},
- * {@code operator}), one subcommand per verb.
+ * {@code operator}), one subcommand per verb; and {@code up}, which starts the whole timer system.
  *
  * <p>Not runnable itself: without a subcommand picocli prints usage and exits with 2.
  */
@@ -17,6 +17,6 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {ServerCommand.class},
+    subcommands = {ServerCommand.class, UpCommand.class},
     synopsisSubcommandLabel = "COMMAND")
 final class HourglassCommand {}

@@ -9,7 +9,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    CommandFactory factory = new CommandFactory(Path.of("").toAbsolutePath(), new DevServerRunner(Runtime.getRuntime()::addShutdownHook));
+    CommandFactory factory = new CommandFactory(Path.of("").toAbsolutePath(), new DevServerRunner(Runtime.getRuntime()::addShutdownHook),
+        new TimerSystemRunner(Runtime.getRuntime()::addShutdownHook), System.getenv());
     System.exit(commandLine(factory).execute(args));
   }
 
