@@ -62,14 +62,18 @@ final class WorkflowStarter {
     ReentrantLock lock = stripes[Math.floorMod(workflow.hashCode(), LOCK_STRIPES)];
     lock.lock();
     try {
+      // Optimistic: most starts are of new workflow ids, which have no current-run row. Create
+      // the run as if there were none; the store refuses it (nothing written) when there is one,
+      // and only then is the current run read and the policies applied.
+      Optional<CurrentExecution> current = Optional.empty();
       for (int attempt = 0; ; attempt++) {
         try {
-          return startLocked(workflow, request, signal);
+          return startLocked(workflow, request, signal, current);
         } catch (ConditionFailedException e) {
-          // Another process changed the current run meanwhile: decide again on what it wrote.
-          if (attempt >= 2) {
+          if (attempt >= 3) {
             throw e;
           }
+          current = store.getCurrentExecution(workflow);
         }
       }
     } finally {
@@ -77,8 +81,8 @@ final class WorkflowStarter {
     }
   }
 
-  private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
-    Optional<CurrentExecution> current = store.getCurrentExecution(workflow);
+  private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
+      Optional<CurrentExecution> current) {
     if (current.isPresent()) {
       CurrentExecution run = current.get();
       if (signal.isPresent() && run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE) {
