@@ -46,7 +46,9 @@ final class ReportCommand implements Callable<Integer> {
       new Metric("p50_ms", "latency p50 (ms)"),
       new Metric("p90_ms", "latency p90 (ms)"),
       new Metric("p99_ms", "latency p99 (ms)"),
-      new Metric("max_ms", "latency max (ms)"));
+      new Metric("max_ms", "latency max (ms)"),
+      new Metric("server_cpu_ms_per_workflow", "server CPU/workflow (ms)"),
+      new Metric("client_cpu_s", "client+worker CPU (s)"));
 
   private static final List<Metric> TIMER_METRICS = List.of(
       new Metric("fire_lag_p50_ms", "fire lag p50 (ms)"),
@@ -56,7 +58,9 @@ final class ReportCommand implements Callable<Integer> {
       new Metric("e2e_lag_p50_ms", "end-to-end lag p50 (ms)"),
       new Metric("e2e_lag_p99_ms", "end-to-end lag p99 (ms)"),
       new Metric("peak_pending", "peak pending timers"),
-      new Metric("achieved_start_rate", "achieved start rate (/s)"));
+      new Metric("achieved_start_rate", "achieved start rate (/s)"),
+      new Metric("server_cpu_s", "server CPU (s)"),
+      new Metric("client_cpu_s", "client+worker CPU (s)"));
 
   @Override
   public Integer call() throws IOException {
@@ -119,7 +123,11 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private static String figure(JsonNode result, String key) {
-    return result == null || !result.has(key) ? "not run" : trim(result.get(key).asDouble());
+    if (result == null) {
+      return "not run";
+    }
+    // -1 marks a figure the run could not take (e.g. server CPU without --server-pid).
+    return !result.has(key) || result.get(key).asDouble() < 0 ? "n/a" : trim(result.get(key).asDouble());
   }
 
   private static String errors(JsonNode result) {
@@ -127,7 +135,8 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private static String ratio(JsonNode base, JsonNode cand, String key) {
-    if (base == null || cand == null || !base.has(key) || !cand.has(key) || base.get(key).asDouble() == 0) {
+    if (base == null || cand == null || !base.has(key) || !cand.has(key)
+        || base.get(key).asDouble() <= 0 || cand.get(key).asDouble() < 0) {
       return "-";
     }
     return String.format("%.2f", cand.get(key).asDouble() / base.get(key).asDouble());

@@ -23,6 +23,10 @@ final class TargetOptions {
       description = "Upper bound on the whole run; unfinished workflows then count as timed out (default: ${DEFAULT-VALUE}).")
   private long timeoutSeconds;
 
+  @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
+      description = "Process id of the server, to report the CPU time it spent on the run (optional).")
+  private long serverPid;
+
   /** The validated address; a non-loopback or malformed one is a usage error naming the flag. */
   LoopbackAddress address(CommandSpec spec) {
     try {
@@ -30,6 +34,11 @@ final class TargetOptions {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid --address: " + e.getMessage(), e);
     }
+  }
+
+  /** The server's pid, or 0 when not given. */
+  long serverPid() {
+    return serverPid;
   }
 
   String namespace() {

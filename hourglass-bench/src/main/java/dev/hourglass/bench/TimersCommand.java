@@ -63,11 +63,11 @@ final class TimersCommand implements Callable<Integer> {
   @Option(names = "--count", required = true, paramLabel = "N", description = "Workflows, one timer each.")
   private int count;
 
-  @Option(names = "--sleep", paramLabel = "SECONDS", defaultValue = "5",
+  @Option(names = "--sleep", paramLabel = "SECONDS", defaultValue = "30",
       description = "Timer duration D (default: ${DEFAULT-VALUE}).")
   private double sleepSeconds;
 
-  @Option(names = "--start-rate", paramLabel = "PER_SECOND", defaultValue = "500",
+  @Option(names = "--start-rate", paramLabel = "PER_SECOND", defaultValue = "100",
       description = "Workflow starts per second, paced evenly (default: ${DEFAULT-VALUE}).")
   private double startRate;
 
@@ -109,14 +109,19 @@ final class TimersCommand implements Callable<Integer> {
     try (BenchConnection connection = BenchConnection.open(address, target.namespace())) {
       connection.startWorker(taskQueue, tuning);
       Run run = new Run(connection, taskQueue, "bench-" + runId + "-", sleep, deadline);
+      CpuMeter cpu = CpuMeter.start(target.serverPid());
       run.startAll();
+      // Before reading histories: that load is the benchmark's, not the timers'.
+      double clientCpu = cpu.clientSeconds();
+      double serverCpu = cpu.serverSeconds();
       List<TimerObservation> timers = run.readTimers();
-      report(out, run, timers, sleep, loadBefore);
+      report(out, run, timers, sleep, loadBefore, clientCpu, serverCpu);
       return run.completed.get() == count && timers.size() == count ? 0 : 1;
     }
   }
 
-  private void report(PrintWriter out, Run run, List<TimerObservation> timers, Duration sleep, double loadBefore) {
+  private void report(PrintWriter out, Run run, List<TimerObservation> timers, Duration sleep, double loadBefore,
+      double clientCpu, double serverCpu) {
     double loadAfter = MachineLoad.oneMinute();
     Histogram fireLagMicros = new Histogram(3);
     long earliestLagMicros = Long.MAX_VALUE;
@@ -141,6 +146,8 @@ final class TimersCommand implements Callable<Integer> {
     out.printf("  timer fire lag (history): %s%s%n", fireLag.format(),
         early > 0 ? String.format(", %d fired early (earliest %.1f ms)", early, earliestLagMicros / 1000.0) : "");
     out.printf("  end-to-end lag (client):  %s%n", endToEnd.format());
+    out.printf("  CPU while timers ran: client+worker %.1f s, server %s%n", clientCpu,
+        serverCpu < 0 ? "not measured" : String.format("%.1f s", serverCpu));
     out.printf("  load average before %.1f, after %.1f (2 cores: above 2 means the run shared the CPU)%n", loadBefore, loadAfter);
     if (timers.size() < completed) {
       out.printf("  %d completed workflows had no readable timer in their history%n", completed - timers.size());
@@ -153,7 +160,7 @@ final class TimersCommand implements Callable<Integer> {
         completed, failed, count - completed - failed, peakPending, run.peakInFlight.get(),
         fireLag.p50Millis(), fireLag.p90Millis(), fireLag.p99Millis(), fireLag.maxMillis(),
         endToEnd.p50Millis(), endToEnd.p90Millis(), endToEnd.p99Millis(), endToEnd.maxMillis(),
-        loadBefore, loadAfter)));
+        clientCpu, serverCpu, loadBefore, loadAfter)));
     out.flush();
   }
 
@@ -320,5 +327,5 @@ final class TimersCommand implements Callable<Integer> {
       int completed, int failed, int timedOut, int peakPending, int peakInFlight,
       double fireLagP50Ms, double fireLagP90Ms, double fireLagP99Ms, double fireLagMaxMs,
       double e2eLagP50Ms, double e2eLagP90Ms, double e2eLagP99Ms, double e2eLagMaxMs,
-      double loadBefore, double loadAfter) {}
+      double clientCpuS, double serverCpuS, double loadBefore, double loadAfter) {}
 }

@@ -78,22 +78,29 @@ final class WorkflowsCommand implements Callable<Integer> {
         out.printf("  warmup: %d/%d completed in %.1f s%n", warm.completed(), warmup, warm.elapsed().toMillis() / 1000.0);
         out.flush();
         if (!warm.succeeded()) {
-          report(out, warm, loadBefore);
+          report(out, warm, loadBefore, null);
           return 1;
         }
       }
+      CpuMeter cpu = CpuMeter.start(target.serverPid());
       WorkflowPhase.Result measured = phase.run("bench-" + runId + "-", count);
-      report(out, measured, loadBefore);
+      report(out, measured, loadBefore, cpu);
       return measured.succeeded() ? 0 : 1;
     }
   }
 
-  private void report(PrintWriter out, WorkflowPhase.Result result, double loadBefore) {
+  /** Prints the summary and the JSON line; {@code cpu} is null when the phase was not measured. */
+  private void report(PrintWriter out, WorkflowPhase.Result result, double loadBefore, CpuMeter cpu) {
     double loadAfter = MachineLoad.oneMinute();
+    double clientCpu = cpu == null ? -1 : cpu.clientSeconds();
+    double serverCpu = cpu == null ? -1 : cpu.serverSeconds();
+    double serverCpuPerWorkflow = serverCpu < 0 || result.completed() == 0 ? -1 : round(serverCpu * 1000 / result.completed(), 2);
     out.printf("  completed %d/%d (failed %d, timed out %d) in %.2f s: %.1f workflows/s%n",
         result.completed(), result.count(), result.failed(), result.timedOut(),
         result.elapsed().toNanos() / 1e9, result.throughput());
     out.printf("  start-to-result latency: %s%n", result.latency().format());
+    out.printf("  CPU: client+worker %.1f s, server %s%n", clientCpu,
+        serverCpu < 0 ? "not measured" : String.format("%.1f s = %.2f ms per workflow", serverCpu, serverCpuPerWorkflow));
     out.printf("  load average before %.1f, after %.1f (2 cores: above 2 means the run shared the CPU)%n", loadBefore, loadAfter);
     if (result.firstFailure() != null) {
       out.printf("  first failure: %s%n", result.firstFailure());
@@ -104,7 +111,7 @@ final class WorkflowsCommand implements Callable<Integer> {
         result.completed(), result.failed(), result.timedOut(),
         round(result.elapsed().toNanos() / 1e9, 3), round(result.throughput(), 1),
         latency.p50Millis(), latency.p90Millis(), latency.p99Millis(), latency.maxMillis(),
-        loadBefore, loadAfter)));
+        clientCpu, serverCpu, serverCpuPerWorkflow, loadBefore, loadAfter)));
     out.flush();
   }
 
@@ -118,5 +125,5 @@ final class WorkflowsCommand implements Callable<Integer> {
       String target, String benchmark, String kind, int count, int concurrency, int warmup,
       int completed, int failed, int timedOut, double elapsedS, double throughput,
       double p50Ms, double p90Ms, double p99Ms, double maxMs,
-      double loadBefore, double loadAfter) {}
+      double clientCpuS, double serverCpuS, double serverCpuMsPerWorkflow, double loadBefore, double loadAfter) {}
 }

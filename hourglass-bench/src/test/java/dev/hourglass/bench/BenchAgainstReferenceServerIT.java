@@ -37,12 +37,14 @@ class BenchAgainstReferenceServerIT {
   @Test
   void workflowsRunsEveryWorkflowAndReportsThroughput() throws Exception {
     Run run = bench("workflows", "--address", address, "--target", "reference", "--kind", "activity",
-        "--count", "20", "--concurrency", "5", "--warmup", "5", "--timeout", "120");
+        "--count", "20", "--concurrency", "5", "--warmup", "5", "--timeout", "120",
+        "--server-pid", String.valueOf(ProcessHandle.current().pid())); // the test server runs in this JVM
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.json().get("completed").asInt()).isEqualTo(20);
     assertThat(run.json().get("throughput").asDouble()).isPositive();
     assertThat(run.json().get("p50_ms").asDouble()).isPositive();
+    assertThat(run.json().get("server_cpu_ms_per_workflow").asDouble()).isPositive();
   }
 
   @Test

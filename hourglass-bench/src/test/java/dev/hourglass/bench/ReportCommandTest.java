@@ -34,6 +34,7 @@ class ReportCommandTest {
     String table = ReportCommand.table(parse(workflows("reference", 500.0, 20.0)), "reference", "hourglass");
 
     assertThat(table).containsPattern("throughput \\(workflows/s\\)\\s+500\\s+not run\\s+-");
+    assertThat(table).containsPattern("server CPU/workflow \\(ms\\)\\s+n/a\\s+not run\\s+-");
   }
 
   private List<JsonNode> parse(Object... results) throws Exception {
@@ -47,6 +48,6 @@ class ReportCommandTest {
 
   private static WorkflowsCommand.WorkflowsResult workflows(String target, double throughput, double p50Millis) {
     return new WorkflowsCommand.WorkflowsResult(
-        target, "workflows", "activity", 2000, 200, 500, 2000, 0, 0, 4.0, throughput, p50Millis, 30, 40, 50, 1.0, 1.5);
+        target, "workflows", "activity", 2000, 200, 500, 2000, 0, 0, 4.0, throughput, p50Millis, 30, 40, 50, 3.0, -1, -1, 1.0, 1.5);
   }
 }
