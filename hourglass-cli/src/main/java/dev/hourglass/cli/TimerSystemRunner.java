@@ -27,6 +27,12 @@ final class TimerSystemRunner implements UpRunner {
   private static final List<String> QUIET_LOGGERS = List.of(
       "org.springframework", "org.apache.catalina", "org.apache.coyote", "org.apache.tomcat", "org.springdoc",
       "org.hibernate.validator", "io.swagger");
+  /**
+   * The SDK logs every failed activity attempt and failed workflow with a stack trace at WARN; the
+   * timer service logs each failed webhook call and failed delivery in one line of its own.
+   */
+  private static final List<String> SDK_FAILURE_LOGGERS = List.of(
+      "io.temporal.internal.activity.ActivityTaskExecutors", "io.temporal.internal.sync.WorkflowExecutionHandler");
   /** springdoc warns at every start that its endpoints are on; here that is the point. */
   private static final String SPRINGDOC_STARTUP_WARNING = "org.springdoc.core.events.SpringDocAppInitializer";
   /** Spring reports a failed start with a stack trace and an analysis; {@code up} prints one line instead. */
@@ -115,6 +121,9 @@ final class TimerSystemRunner implements UpRunner {
         context.getLogger(name).setLevel(Level.WARN);
       }
       context.getLogger(SPRINGDOC_STARTUP_WARNING).setLevel(Level.ERROR);
+      for (String name : SDK_FAILURE_LOGGERS) {
+        context.getLogger(name).setLevel(Level.ERROR);
+      }
       for (String name : SILENT_LOGGERS) {
         context.getLogger(name).setLevel(Level.OFF);
       }

@@ -8,6 +8,8 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(TimerServiceProperties.class)
 class TemporalConfiguration {
   private static final Logger log = LoggerFactory.getLogger(TemporalConfiguration.class);
+  static final Duration DEADLOCK_DETECTION_TIMEOUT = Duration.ofSeconds(5);
 
   @Bean(destroyMethod = "")
   WorkflowServiceStubs workflowServiceStubs(TimerServiceProperties properties) {
@@ -45,9 +48,16 @@ class TemporalConfiguration {
     WorkerFactory factory = null;
     if (properties.role().runsWorker()) {
       factory = WorkerFactory.newInstance(client);
-      Worker worker = factory.newWorker(properties.taskQueue());
+      Worker worker = factory.newWorker(properties.taskQueue(), WorkerOptions.newBuilder()
+          // The SDK reports a workflow thread blocked over 1 s as a deadlock and fails the task;
+          // on a busy machine class loading alone can take that long. Real deadlocks still show.
+          .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION_TIMEOUT.toMillis())
+          .build());
       worker.registerWorkflowImplementationTypes(TimerWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new WebhookActivitiesImpl());
+      WebhookActivitiesImpl webhooks = new WebhookActivitiesImpl();
+      worker.registerActivitiesImplementations(webhooks);
+      WorkerWarmUp.run(worker, properties.taskQueue());
+      webhooks.warmUp();
     }
     return new ConnectionLifecycle(stubs, factory, properties);
   }
