@@ -37,7 +37,8 @@ final class TimerSystemRunner implements UpRunner {
   private static final String SPRINGDOC_STARTUP_WARNING = "org.springdoc.core.events.SpringDocAppInitializer";
   /** Spring reports a failed start with a stack trace and an analysis; {@code up} prints one line instead. */
   private static final List<String> SILENT_LOGGERS = List.of(
-      "org.springframework.boot.SpringApplication", "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter");
+      "org.springframework.boot.SpringApplication", "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter",
+      "org.springframework.boot.web.servlet.context.AnnotationConfigServletWebServerApplicationContext");
 
   private final Consumer<Thread> addShutdownHook;
 
