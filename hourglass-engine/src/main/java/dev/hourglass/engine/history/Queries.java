@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.common.DeadlineExceededException;
 import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.common.QueryFailedException;
 import dev.hourglass.common.NotFoundException;
 import dev.hourglass.engine.matching.MatchingEngine;
@@ -106,11 +107,12 @@ final class Queries {
       pending.put(id, new Pending(key, query, target.sticky(), answer));
       matching.addQueryTask(new TaskRecord(target.taskQueue(), TaskKind.WORKFLOW, id, key, 0, clock.millis()));
     }
-    var expiry = scheduler.schedule(() -> answer.completeExceptionally(new DeadlineExceededException(
-        target.normalQueuePolled()
-            ? "query timed out: no worker answered within " + timeout.toMillis() + " ms"
-            : "query timed out: no worker is polling the workflow's task queue " + target.taskQueue()
-                + " (start a worker for it)")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // No worker at all is a clear, final answer (FAILED_PRECONDITION, which the SDK does not
+    // retry); a worker that polls but did not answer in time is a timeout the client may retry.
+    var expiry = scheduler.schedule(() -> answer.completeExceptionally(target.normalQueuePolled()
+        ? new DeadlineExceededException("query timed out: no worker answered within " + timeout.toMillis() + " ms")
+        : new FailedPreconditionException("query cannot be answered: no worker is polling the workflow's task queue "
+            + target.taskQueue() + " (start a worker for it)")), timeout.toMillis(), TimeUnit.MILLISECONDS);
     answer.whenComplete((result, error) -> {
       expiry.cancel(false);
       pending.remove(id);
