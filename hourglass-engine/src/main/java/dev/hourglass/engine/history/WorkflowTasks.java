@@ -223,16 +223,21 @@ final class WorkflowTasks {
 
   /** The running workflow task exceeded its start-to-close timeout. */
   void timeOutStarted(ExecutionMutation mutation) {
-    MutableState state = mutation.state();
-    WorkflowTaskInfo task = state.workflowTask;
-    if (!task.isTransient()) {
-      mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, event -> event.setWorkflowTaskTimedOutEventAttributes(
-          WorkflowTaskTimedOutEventAttributes.newBuilder()
-              .setScheduledEventId(task.scheduledEventId)
-              .setStartedEventId(task.startedEventId)
-              .setTimeoutType(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE)));
-    }
+    WorkflowTaskInfo task = mutation.state().workflowTask;
+    recordTimeout(mutation, task, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
     retryAfterFailure(mutation, task);
+  }
+
+  /** WorkflowTaskTimedOut, for attempts whose events are in history (started event id 0 if it never started). */
+  private static void recordTimeout(ExecutionMutation mutation, WorkflowTaskInfo task, TimeoutType type) {
+    if (task.isTransient()) {
+      return;
+    }
+    mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, event -> event.setWorkflowTaskTimedOutEventAttributes(
+        WorkflowTaskTimedOutEventAttributes.newBuilder()
+            .setScheduledEventId(task.scheduledEventId)
+            .setStartedEventId(task.startedEventId)
+            .setTimeoutType(type)));
   }
 
   /**
@@ -242,12 +247,7 @@ final class WorkflowTasks {
   void timeOutSticky(ExecutionMutation mutation) {
     MutableState state = mutation.state();
     WorkflowTaskInfo task = state.workflowTask;
-    if (!task.isTransient()) {
-      mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, event -> event.setWorkflowTaskTimedOutEventAttributes(
-          WorkflowTaskTimedOutEventAttributes.newBuilder()
-              .setScheduledEventId(task.scheduledEventId)
-              .setTimeoutType(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START)));
-    }
+    recordTimeout(mutation, task, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START);
     mutation.deleteTask(task.taskQueue, TaskKind.WORKFLOW, task.taskId);
     mutation.deleteTimer(task.timeoutTimerId);
     state.workflowTask = null;
