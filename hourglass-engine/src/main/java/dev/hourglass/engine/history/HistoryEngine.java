@@ -84,6 +84,7 @@ public final class HistoryEngine {
     this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
     this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests);
     this.updater.setBeforeCommit(mutation -> {
+      HistoryLimits.enforce(mutation, workflowTasks);
       if (mutation.closesRun()) {
         children.onRunClosed(mutation);
       }
