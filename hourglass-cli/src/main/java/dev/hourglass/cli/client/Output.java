@@ -3,6 +3,9 @@ package dev.hourglass.cli.client;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -31,7 +34,11 @@ import java.util.Map;
  * key/value cards and column tables.
  */
 public final class Output {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Indented like {@code temporal}'s JSON: {@code "key": value}, one array element per line. */
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .setDefaultPrettyPrinter(new DefaultPrettyPrinter()
+          .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)
+          .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
   private static final JsonFormat.Printer PROTO_PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final PrintWriter out;

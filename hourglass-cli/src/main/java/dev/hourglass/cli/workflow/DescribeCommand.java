@@ -60,10 +60,11 @@ final class DescribeCommand extends ClientCommand {
       card.put("CloseTime", Output.time(info.getCloseTime()));
     }
     card.put("HistoryLength", Long.toString(info.getHistoryLength()));
-    if (response.getExecutionConfig().hasWorkflowExecutionTimeout()) {
+    // Zero means "no limit": only a limit that exists is worth a line.
+    if (response.getExecutionConfig().getWorkflowExecutionTimeout().getSeconds() > 0) {
       card.put("ExecutionTimeout", Durations.format(response.getExecutionConfig().getWorkflowExecutionTimeout()));
     }
-    if (response.getExecutionConfig().hasWorkflowRunTimeout()) {
+    if (response.getExecutionConfig().getWorkflowRunTimeout().getSeconds() > 0) {
       card.put("RunTimeout", Durations.format(response.getExecutionConfig().getWorkflowRunTimeout()));
     }
     if (info.hasParentExecution()) {
