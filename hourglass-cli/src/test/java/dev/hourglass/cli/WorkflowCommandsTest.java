@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.cli.CliHarness.CliResult;
-import dev.hourglass.server.testing.TestingHourglassServer;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,30 +31,17 @@ class WorkflowCommandsTest {
   @TempDir
   static Path directory;
 
-  private TestingHourglassServer server;
-  private WorkflowServiceStubs service;
-  private WorkflowClient client;
-  private WorkerFactory workers;
+  private ServerWithWorker server;
   private CliHarness cli;
 
   @BeforeAll
   void startServerAndWorker() {
-    server = new TestingHourglassServer(directory);
-    service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
-    client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-    workers = WorkerFactory.newInstance(client);
-    workers.newWorker(TASK_QUEUE).registerWorkflowImplementationTypes(
-        TestWorkflows.GreetingImpl.class, TestWorkflows.FailingImpl.class, TestWorkflows.WaitingImpl.class);
-    workers.start();
+    server = new ServerWithWorker(directory, TASK_QUEUE, TestWorkflows.GreetingImpl.class, TestWorkflows.FailingImpl.class, TestWorkflows.WaitingImpl.class);
     cli = CliHarness.forServer(server.target());
   }
 
   @AfterAll
   void stop() {
-    workers.shutdownNow();
-    workers.awaitTermination(10, TimeUnit.SECONDS);
-    service.shutdownNow();
-    service.awaitTermination(10, TimeUnit.SECONDS);
     server.close();
   }
 
@@ -278,7 +259,7 @@ class WorkflowCommandsTest {
 
   @Test
   void resultOfAWorkflowStartedByTheSdk() {
-    WorkflowStub stub = client.newUntypedWorkflowStub("Greeting",
+    WorkflowStub stub = server.client().newUntypedWorkflowStub("Greeting",
         WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("sdk-started").build());
     stub.start("Hey", "Di");
 

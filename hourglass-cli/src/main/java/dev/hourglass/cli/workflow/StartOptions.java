@@ -16,8 +16,11 @@ import java.util.UUID;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What {@code workflow start} and {@code workflow execute} start, flags named as in {@code temporal}. */
-final class StartOptions {
+/**
+ * What {@code workflow start} and {@code workflow execute} start, and what a schedule's action
+ * starts, flags named as in {@code temporal}.
+ */
+public final class StartOptions {
   @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Workflow type, as the worker registered it.")
   String type;
 
@@ -55,7 +58,12 @@ final class StartOptions {
   @Option(names = "--search-attribute", paramLabel = "KEY=JSON", description = "A search attribute, the value as JSON. Repeatable.")
   Map<String, String> searchAttributes = new LinkedHashMap<>();
 
-  StartWorkflowExecutionRequest request(String namespace, String identity) {
+  /** The {@code -w} given, if any: a schedule falls back to its own id rather than a random one. */
+  public java.util.Optional<String> workflowId() {
+    return java.util.Optional.ofNullable(workflowId);
+  }
+
+  public StartWorkflowExecutionRequest request(String namespace, String identity) {
     StartWorkflowExecutionRequest.Builder request = StartWorkflowExecutionRequest.newBuilder()
         .setNamespace(namespace)
         .setWorkflowId(workflowId != null ? workflowId : UUID.randomUUID().toString())
