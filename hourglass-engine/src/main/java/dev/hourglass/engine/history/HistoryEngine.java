@@ -23,15 +23,12 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.PendingWorkflowTaskState;
-import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.history.v1.WorkflowExecutionTerminatedEventAttributes;
-import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.PendingWorkflowTaskInfo;
@@ -65,6 +62,7 @@ public final class HistoryEngine {
   private final HistoryReader reader;
   private final Signals signals;
   private final Queries queries;
+  private final RunOutcomes outcomes;
 
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
       ScheduledExecutorService scheduler, Function<String, String> namespaceNames) {
@@ -76,8 +74,9 @@ public final class HistoryEngine {
     this.activities = new Activities(workflowTasks, namespaceNames);
     this.signals = new Signals(workflowTasks);
     this.starter = new WorkflowStarter(store, updater, workflowTasks, signals);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter);
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
+    this.outcomes = new RunOutcomes(starter, reader);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, outcomes);
     this.queries = new Queries(updater, reader, matching, scheduler, clock);
     this.updater.setCommitListener(queries::onCommitted);
   }
@@ -373,11 +372,10 @@ public final class HistoryEngine {
         }
         state.runTimeoutTimerId = 0;
         workflowTasks.flushBuffered(mutation);
-        WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, event -> event.setWorkflowExecutionTimedOutEventAttributes(
-                WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(RetryState.RETRY_STATE_TIMEOUT)));
+        outcomes.timeOut(mutation);
       }
       case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
+      case WORKFLOW_BACKOFF -> FirstWorkflowTaskBackoff.onTimer(mutation, timer.timerId(), workflowTasks);
     }
   }
 
@@ -389,24 +387,26 @@ public final class HistoryEngine {
       if (!state.running()) {
         throw new NotFoundException("workflow execution already completed");
       }
-      workflowTasks.flushBuffered(mutation);
-      WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
-          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, event -> {
-            WorkflowExecutionTerminatedEventAttributes.Builder attributes = WorkflowExecutionTerminatedEventAttributes.newBuilder()
-                .setReason(reason)
-                .setIdentity(identity);
-            if (details != null) {
-              attributes.setDetails(details);
-            }
-            event.setWorkflowExecutionTerminatedEventAttributes(attributes);
-          });
+      Termination.terminate(mutation, workflowTasks, reason, details, identity);
       return null;
     });
   }
 
+  /** GetWorkflowExecutionHistory for a client that follows only continue-as-new to a chain's next run (the Java SDK). */
   public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
       boolean waitNewEvent, HistoryEventFilterType filter) {
-    return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter);
+    return getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter, false);
+  }
+
+  /**
+   * GetWorkflowExecutionHistory.
+   *
+   * @param clientFollowsNextRunId whether the client announced Temporal's "follows-next-run-id"
+   *     feature; if not, close events that name a next run (retry, cron) are shown as continued-as-new
+   */
+  public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
+      boolean waitNewEvent, HistoryEventFilterType filter, boolean clientFollowsNextRunId) {
+    return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter, clientFollowsNextRunId);
   }
 
   public DescribeWorkflowExecutionResponse describe(ExecutionKey key) {
@@ -419,7 +419,7 @@ public final class HistoryEngine {
         .setExecution(WorkflowExecution.newBuilder().setWorkflowId(state.workflowId).setRunId(state.runId))
         .setType(started.getWorkflowType())
         .setStartTime(Timestamps.fromMillis(state.startTimeMillis))
-        .setExecutionTime(Timestamps.fromMillis(state.startTimeMillis))
+        .setExecutionTime(Timestamps.fromMillis(state.startTimeMillis + Durations.toMillis(started.getFirstWorkflowTaskBackoff())))
         .setStatus(WorkflowExecutionStatus.forNumber(state.status))
         .setHistoryLength(state.nextEventId - 1)
         .setHistorySizeBytes(state.historySizeBytes)

@@ -51,6 +51,14 @@ final class MutableState {
   SearchAttributes searchAttributes;
   long historySizeBytes;
 
+  // ---- retries, cron and start delay (FirstWorkflowTaskBackoff, RunOutcomes) ----
+  /**
+   * Timer row the run's first workflow task waits for (first_workflow_task_backoff of a retry, a
+   * cron run or a start delay); 0 when the run does not wait. While it waits, signals are recorded
+   * but schedule no workflow task.
+   */
+  long backoffTimerId;
+
   boolean running() {
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
   }

@@ -14,7 +14,10 @@ enum TimerKind {
   WORKFLOW_TASK_START_TO_CLOSE(7),
   WORKFLOW_TASK_SCHEDULE_TO_START(8),
   WORKFLOW_RUN_TIMEOUT(9),
-  WORKFLOW_TASK_RETRY(10);
+  WORKFLOW_TASK_RETRY(10),
+  // Codes 11-19: child workflows and external commands. 20-29: retries, cron and start delay.
+  /** The first workflow task of a run waits for its backoff (retry, cron, start delay). */
+  WORKFLOW_BACKOFF(20);
 
   private final int code;
 
