@@ -35,6 +35,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ContinueAsNewOptions;
+import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
@@ -133,6 +134,9 @@ class WorkflowRetryCronIT {
 
     @SignalMethod
     void name(String name);
+
+    @QueryMethod
+    List<String> names();
   }
 
   public static class GreetingWorkflowImpl implements GreetingWorkflow {
@@ -147,6 +151,11 @@ class WorkflowRetryCronIT {
     @Override
     public void name(String name) {
       names.add(name);
+    }
+
+    @Override
+    public List<String> names() {
+      return names;
     }
   }
 
@@ -483,6 +492,21 @@ class WorkflowRetryCronIT {
 
     assertThat(workflow.getResult(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS, String.class)).isEqualTo("hello grace");
     assertDelayedFirstWorkflowTask(new HistoryProbe(sdk.client()).events("delayed-signal"), 2_000);
+  }
+
+  @Test
+  void queryOfADelayedWorkflowIsAnsweredOnceItsFirstWorkflowTaskRan() throws Exception {
+    GreetingWorkflow workflow = sdk.client().newWorkflowStub(GreetingWorkflow.class,
+        options("queried-early").setStartDelay(Duration.ofSeconds(2)).build());
+    WorkflowClient.start(workflow::greet);
+    long startNanos = System.nanoTime();
+
+    List<String> names = workflow.names();
+
+    assertThat(names).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isGreaterThan(Duration.ofMillis(1_500));
+    workflow.name("alan");
+    assertThat(WorkflowStub.fromTyped(workflow).getResult(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS, String.class)).isEqualTo("hello alan");
   }
 
   /** Started (with the backoff), the signal, and only then — after the delay — the first workflow task. */

@@ -62,6 +62,8 @@ final class Queries {
    * Queries held back while their execution has a workflow task pending: the worker can answer
    * only from a history that ends at a completed workflow task (before the first one completes,
    * no workflow code has run at all). Dispatched by {@link #onCommitted} once the task completes.
+   * A run whose first workflow task still waits for its backoff (retry, cron, start delay) holds
+   * queries the same way, until that first task has completed.
    */
   private final Map<ExecutionKey, List<TaskRecord>> waiting = new ConcurrentHashMap<>();
   /** Query task ids are negative so they never collide with backlog task ids. */
@@ -90,7 +92,7 @@ final class Queries {
       boolean sticky = !state.stickyTaskQueue.isEmpty() && matching.isStickyQueueAlive(state.namespaceId, state.stickyTaskQueue);
       Target found = new Target(sticky ? state.stickyTaskQueue : state.taskQueue(), sticky,
           WorkflowExecutionStatus.forNumber(state.status), matching.hasRecentPoller(state.namespaceId, state.taskQueue(), TaskKind.WORKFLOW),
-          state.workflowTask != null);
+          state.workflowTask != null || FirstWorkflowTaskBackoff.waiting(state));
       if (found.workflowTaskPending() && !rejected(found, rejectCondition)) {
         // Registered under the execution's lock, so the completion of the task cannot slip by.
         pending.put(id, new Pending(key, query, false, answer));
@@ -134,7 +136,7 @@ final class Queries {
 
   /** After each commit, under the execution's lock: release held queries once no workflow task is pending. */
   void onCommitted(ExecutionMutation mutation) {
-    if (waiting.isEmpty() || mutation.state().workflowTask != null) {
+    if (waiting.isEmpty() || mutation.state().workflowTask != null || FirstWorkflowTaskBackoff.waiting(mutation.state())) {
       return;
     }
     List<TaskRecord> held = waiting.remove(mutation.executionKey());
