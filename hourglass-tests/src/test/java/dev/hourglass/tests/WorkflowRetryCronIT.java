@@ -16,9 +16,13 @@ import dev.hourglass.tests.support.SdkEnvironment;
 import dev.hourglass.tests.support.SdkLogCapture;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.CompleteWorkflowExecutionCommandAttributes;
+import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
+import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.RetryState;
@@ -26,6 +30,9 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -532,6 +539,54 @@ class WorkflowRetryCronIT {
     assertThat(Durations.toMillis(started(second).getFirstWorkflowTaskBackoff())).isEqualTo(1_000);
     assertThat(Timestamps.toMillis(second.get(1).getEventTime()) - Timestamps.toMillis(second.get(0).getEventTime()))
         .isGreaterThanOrEqualTo(1_000);
+  }
+
+  @Test
+  void continueAsNewWithACronScheduleMakesTheNewRunACronWorkflow() throws Exception {
+    // The SDKs never put a cron schedule on continue-as-new: drive the commands over the raw API.
+    String queue = "raw-continue-as-new";
+    var service = sdk.service().blockingStub();
+    String firstRunId = service.startWorkflowExecution(rawStart("raw-cron").setTaskQueue(TaskQueue.newBuilder().setName(queue)).build())
+        .getRunId();
+    PollWorkflowTaskQueueResponse firstTask = pollWorkflowTask(queue);
+    service.respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest.newBuilder()
+        .setNamespace(SdkEnvironment.NAMESPACE)
+        .setTaskToken(firstTask.getTaskToken())
+        .addCommands(Command.newBuilder()
+            .setCommandType(CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION)
+            .setContinueAsNewWorkflowExecutionCommandAttributes(ContinueAsNewWorkflowExecutionCommandAttributes.newBuilder()
+                .setCronSchedule("@every 1s")
+                .setBackoffStartInterval(com.google.protobuf.Duration.newBuilder().setSeconds(1))))
+        .build());
+
+    PollWorkflowTaskQueueResponse secondTask = pollWorkflowTask(queue);
+    WorkflowExecutionStartedEventAttributes second = secondTask.getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes();
+    assertThat(second.getCronSchedule()).isEqualTo("@every 1s");
+    assertThat(second.getContinuedExecutionRunId()).isEqualTo(firstRunId);
+    assertThat(Durations.toMillis(second.getFirstWorkflowTaskBackoff())).isEqualTo(1_000);
+    service.respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest.newBuilder()
+        .setNamespace(SdkEnvironment.NAMESPACE)
+        .setTaskToken(secondTask.getTaskToken())
+        .addCommands(Command.newBuilder()
+            .setCommandType(CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION)
+            .setCompleteWorkflowExecutionCommandAttributes(CompleteWorkflowExecutionCommandAttributes.getDefaultInstance()))
+        .build());
+
+    PollWorkflowTaskQueueResponse thirdTask = pollWorkflowTask(queue);
+    WorkflowExecutionStartedEventAttributes third = thirdTask.getHistory().getEvents(0).getWorkflowExecutionStartedEventAttributes();
+    assertThat(third.getInitiator()).isEqualTo(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
+    assertThat(third.getContinuedExecutionRunId()).isEqualTo(secondTask.getWorkflowExecution().getRunId());
+    assertThat(third.getFirstExecutionRunId()).isEqualTo(firstRunId);
+    sdk.client().newUntypedWorkflowStub("raw-cron").terminate("test over");
+  }
+
+  private PollWorkflowTaskQueueResponse pollWorkflowTask(String queue) {
+    return sdk.service().blockingStub().withDeadlineAfter(30, TimeUnit.SECONDS).pollWorkflowTaskQueue(
+        PollWorkflowTaskQueueRequest.newBuilder()
+            .setNamespace(SdkEnvironment.NAMESPACE)
+            .setTaskQueue(TaskQueue.newBuilder().setName(queue))
+            .setIdentity("raw-worker")
+            .build());
   }
 
   // ---- workflow id policies that terminate the running run ----
