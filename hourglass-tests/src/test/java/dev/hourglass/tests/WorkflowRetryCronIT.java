@@ -41,6 +41,7 @@ import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
@@ -95,6 +96,23 @@ class WorkflowRetryCronIT {
         throw ApplicationFailure.newFailure("attempt " + attempt + " failed", failureType);
       }
       return "done on attempt " + attempt;
+    }
+  }
+
+  @WorkflowInterface
+  public interface ParentOfFlakyChild {
+    @WorkflowMethod
+    String run();
+  }
+
+  public static class ParentOfFlakyChildImpl implements ParentOfFlakyChild {
+    @Override
+    public String run() {
+      FlakyWorkflow child = Workflow.newChildWorkflowStub(FlakyWorkflow.class, ChildWorkflowOptions.newBuilder()
+          .setWorkflowId(Workflow.getInfo().getWorkflowId() + "-child")
+          .setRetryOptions(fastRetries().setMaximumAttempts(5).build())
+          .build());
+      return "child says " + child.run(3, "Flaky");
     }
   }
 
@@ -204,7 +222,7 @@ class WorkflowRetryCronIT {
     runs = new RunChain(sdk.client());
     sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(FlakyWorkflowImpl.class,
         SlowFirstAttemptWorkflowImpl.class, CountingCronWorkflowImpl.class, GreetingWorkflowImpl.class, PausingWorkflowImpl.class,
-        NapWorkflowImpl.class));
+        NapWorkflowImpl.class, ParentOfFlakyChildImpl.class));
   }
 
   @AfterEach
@@ -263,6 +281,27 @@ class WorkflowRetryCronIT {
     assertThat(third.getContinuedFailure().getMessage()).isEqualTo("attempt 2 failed");
     assertThat(third.getInput()).isEqualTo(started(firstRun).getInput());
     assertThat(sdk.client().newUntypedWorkflowStub("flaky").describe().getExecution().getRunId()).isEqualTo(chain.get(2));
+  }
+
+  @Test
+  void aChildsRetriesKeepItsParentAndOnlyTheLastRunReportsToIt() throws Exception {
+    ParentOfFlakyChild parent = sdk.client().newWorkflowStub(ParentOfFlakyChild.class, options("parent").build());
+
+    String result = parent.run();
+
+    assertThat(result).isEqualTo("child says done on attempt 3");
+    List<HistoryEvent> parentEvents = new HistoryProbe(sdk.client()).events("parent");
+    assertThat(HistoryProbe.count(parentEvents, EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED)).isEqualTo(1);
+    assertThat(HistoryProbe.count(parentEvents, EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED)).isZero();
+    String firstChildRun = parentEvents.stream().filter(HistoryEvent::hasChildWorkflowExecutionStartedEventAttributes).findFirst()
+        .orElseThrow().getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getRunId();
+    List<String> chain = runs.runIds("parent-child", firstChildRun);
+    assertThat(chain).hasSize(3);
+    for (String run : chain) {
+      WorkflowExecutionStartedEventAttributes child = started(runs.events("parent-child", run));
+      assertThat(child.getParentWorkflowExecution().getWorkflowId()).as("parent of child run %s", run).isEqualTo("parent");
+      assertThat(child.getRootWorkflowExecution().getWorkflowId()).as("root of child run %s", run).isEqualTo("parent");
+    }
   }
 
   @Test

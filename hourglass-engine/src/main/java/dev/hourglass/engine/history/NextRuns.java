@@ -165,16 +165,7 @@ final class NextRuns {
     if (link.lastCompletionResult() != null) {
       attributes.setLastCompletionResult(link.lastCompletionResult());
     }
-    if (before.hasParentWorkflowExecution()) {
-      attributes.setParentWorkflowNamespace(before.getParentWorkflowNamespace())
-          .setParentWorkflowNamespaceId(before.getParentWorkflowNamespaceId())
-          .setParentWorkflowExecution(before.getParentWorkflowExecution())
-          .setParentInitiatedEventId(before.getParentInitiatedEventId())
-          .setParentInitiatedEventVersion(before.getParentInitiatedEventVersion());
-    }
-    if (before.hasRootWorkflowExecution()) {
-      attributes.setRootWorkflowExecution(before.getRootWorkflowExecution());
-    }
+    WorkflowStarter.inheritParent(before, attributes);
     next.startedAttributes = attributes.build();
     return next;
   }

@@ -15,7 +15,15 @@ enum TimerKind {
   WORKFLOW_TASK_SCHEDULE_TO_START(8),
   WORKFLOW_RUN_TIMEOUT(9),
   WORKFLOW_TASK_RETRY(10),
-  // Codes 11-19: child workflows and external commands. 20-29: retries, cron and start delay.
+  // Transfer tasks: immediate work that reaches another execution (see CrossExecutionTasks). They
+  // are timer rows due at once, so they survive a crash like any timer and fire after a restart.
+  // Codes 11-19.
+  START_CHILD_WORKFLOW(11),
+  RECORD_CHILD_COMPLETION(12),
+  SIGNAL_EXTERNAL_WORKFLOW(13),
+  CANCEL_EXTERNAL_WORKFLOW(14),
+  APPLY_PARENT_CLOSE_POLICY(15),
+  // Codes 20-29: retries, cron and start delay.
   /** The first workflow task of a run waits for its backoff (retry, cron, start delay). */
   WORKFLOW_BACKOFF(20);
 
@@ -27,6 +35,11 @@ enum TimerKind {
 
   int code() {
     return code;
+  }
+
+  /** Whether firing it changes another execution (and so is applied outside this one's lock). */
+  boolean crossesExecutions() {
+    return code >= 11 && code <= 19;
   }
 
   static TimerKind fromCode(int code) {

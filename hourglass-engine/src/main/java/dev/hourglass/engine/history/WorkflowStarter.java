@@ -2,6 +2,8 @@ package dev.hourglass.engine.history;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.hourglass.common.ConditionFailedException;
@@ -9,14 +11,18 @@ import dev.hourglass.common.WorkflowAlreadyStartedException;
 import dev.hourglass.common.WorkflowKey;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
+import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionContinuedAsNewEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,8 +64,31 @@ final class WorkflowStarter {
    * Starts the workflow; with a signal (SignalWithStart) a running workflow of that id is signalled
    * instead, and a new one gets the signal right after its started event.
    */
-  StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest original, Optional<Signals.Signal> signal) {
-    StartWorkflowExecutionRequest request = StartRequests.normalize(original);
+  StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
+    return start(namespaceId, StartRequests.normalize(request), signal, Optional.empty());
+  }
+
+  /**
+   * The parent of a child workflow, as its started event names it.
+   *
+   * @param root the first workflow of the parent chain (the parent's root, or the parent itself)
+   */
+  record ParentRef(String namespace, String namespaceId, WorkflowExecution execution, long initiatedEventId, WorkflowExecution root) {
+    ParentRef {
+      requireNonNull(namespace, "namespace is null");
+      requireNonNull(namespaceId, "namespaceId is null");
+      requireNonNull(execution, "execution is null");
+      requireNonNull(root, "root is null");
+    }
+  }
+
+  /** Starts a child workflow: a start whose run names its parent. */
+  StartWorkflowResult startChild(String namespaceId, StartWorkflowExecutionRequest request, ParentRef parent) {
+    return start(namespaceId, request, Optional.empty(), Optional.of(parent));
+  }
+
+  private StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
+      Optional<ParentRef> parent) {
     WorkflowKey workflow = new WorkflowKey(namespaceId, request.getWorkflowId());
     ReentrantLock lock = stripes[Math.floorMod(workflow.hashCode(), LOCK_STRIPES)];
     lock.lock();
@@ -70,7 +99,7 @@ final class WorkflowStarter {
       Optional<CurrentExecution> current = Optional.empty();
       for (int attempt = 0; ; attempt++) {
         try {
-          return startLocked(workflow, request, signal, current);
+          return startLocked(workflow, request, signal, parent, current);
         } catch (ConditionFailedException e) {
           if (attempt >= 3) {
             throw e;
@@ -84,7 +113,7 @@ final class WorkflowStarter {
   }
 
   private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
-      Optional<CurrentExecution> current) {
+      Optional<ParentRef> parent, Optional<CurrentExecution> current) {
     if (current.isPresent()) {
       CurrentExecution run = current.get();
       boolean running = run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
@@ -107,7 +136,7 @@ final class WorkflowStarter {
             return new StartWorkflowResult(run.runId(), false);
           }
           case WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING -> {
-            return terminateAndStart(workflow, run, request, signal);
+            return terminateAndStart(workflow, run, request, signal, parent);
           }
           case WORKFLOW_ID_CONFLICT_POLICY_FAIL, WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED, UNRECOGNIZED ->
               throw new WorkflowAlreadyStartedException("Workflow execution is already running. WorkflowId: " + workflow.workflowId()
@@ -116,7 +145,7 @@ final class WorkflowStarter {
       }
       checkReusePolicy(request.getWorkflowIdReusePolicy(), run, workflow);
     }
-    MutableState state = newState(workflow, request);
+    MutableState state = newState(workflow, request, parent);
     String runId = state.runId;
     Optional<String> expectedRunId = current.map(CurrentExecution::runId);
     updater.create(state, mutation -> {
@@ -135,16 +164,16 @@ final class WorkflowStarter {
    * reads the current run again.
    */
   private StartWorkflowResult terminateAndStart(WorkflowKey workflow, CurrentExecution run, StartWorkflowExecutionRequest request,
-      Optional<Signals.Signal> signal) {
-    MutableState state = newState(workflow, request);
+      Optional<Signals.Signal> signal, Optional<ParentRef> parent) {
+    MutableState state = newState(workflow, request, parent);
     boolean started = updater.update(new dev.hourglass.common.ExecutionKey(workflow.namespaceId(), workflow.workflowId(), run.runId()),
         mutation -> {
           if (!mutation.state().running()) {
             return false;
           }
           ExecutionMutation newRun = mutation.startUnrelatedRun(state);
-          Termination.terminate(mutation, workflowTasks, "TerminateIfRunning WorkflowIdReusePolicy",
-              Termination.textPayload("terminated by new runID: " + state.runId), Termination.HISTORY_SERVICE_IDENTITY);
+          WorkflowCloser.terminate(mutation, workflowTasks, "TerminateIfRunning WorkflowIdReusePolicy",
+              textPayload("terminated by new runID: " + state.runId), ChildWorkflows.SERVER_IDENTITY);
           mutation.setCurrent(new CurrentExecution(workflow.namespaceId(), workflow.workflowId(), state.runId,
               WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, state.startRequestId), Optional.of(run.runId()));
           initializeRun(newRun, request, signal);
@@ -242,6 +271,19 @@ final class WorkflowStarter {
         }));
   }
 
+  /** A later run of a chain (continue-as-new, retry, cron) still belongs to the first run's parent. */
+  static void inheritParent(WorkflowExecutionStartedEventAttributes previous, WorkflowExecutionStartedEventAttributes.Builder next) {
+    if (previous.hasParentWorkflowExecution()) {
+      next.setParentWorkflowNamespace(previous.getParentWorkflowNamespace())
+          .setParentWorkflowNamespaceId(previous.getParentWorkflowNamespaceId())
+          .setParentWorkflowExecution(previous.getParentWorkflowExecution())
+          .setParentInitiatedEventId(previous.getParentInitiatedEventId());
+    }
+    if (previous.hasRootWorkflowExecution()) {
+      next.setRootWorkflowExecution(previous.getRootWorkflowExecution());
+    }
+  }
+
   private static void checkReusePolicy(WorkflowIdReusePolicy policy, CurrentExecution run, WorkflowKey workflow) {
     switch (policy) {
       case WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE -> throw new WorkflowAlreadyStartedException(
@@ -259,6 +301,27 @@ final class WorkflowStarter {
         // the previous run is closed: a new one may start
       }
     }
+  }
+
+  /** A string as the SDKs' default data converter writes it (json/plain), readable by any client. */
+  private static Payloads textPayload(String text) {
+    String json = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    return Payloads.newBuilder().addPayloads(Payload.newBuilder()
+        .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+        .setData(ByteString.copyFrom(json, StandardCharsets.UTF_8))).build();
+  }
+
+  /** The state of a chain's first run, naming the parent of a child workflow. */
+  private static MutableState newState(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<ParentRef> parent) {
+    MutableState state = newState(workflow, request);
+    parent.ifPresent(ref -> state.startedAttributes = state.startedAttributes.toBuilder()
+        .setParentWorkflowNamespace(ref.namespace())
+        .setParentWorkflowNamespaceId(ref.namespaceId())
+        .setParentWorkflowExecution(ref.execution())
+        .setParentInitiatedEventId(ref.initiatedEventId())
+        .setRootWorkflowExecution(ref.root())
+        .build());
+    return state;
   }
 
   /** The new run's state; the started event's attributes are kept without the input (it is in history). */
