@@ -37,6 +37,7 @@ import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowQueryRejectedException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.RetryOptions;
@@ -553,6 +554,20 @@ class WorkflowRetryCronIT {
     assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isGreaterThan(Duration.ofMillis(1_500));
     workflow.name("alan");
     assertThat(WorkflowStub.fromTyped(workflow).getResult(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS, String.class)).isEqualTo("hello alan");
+  }
+
+  @Test
+  void queryOfAWorkflowWaitingLongerThanTheQueryDeadlineFailsAtOnce() throws Exception {
+    GreetingWorkflow workflow = sdk.client().newWorkflowStub(GreetingWorkflow.class,
+        options("queried-too-early").setStartDelay(Duration.ofHours(1)).build());
+    WorkflowClient.start(workflow::greet);
+    long startNanos = System.nanoTime();
+
+    WorkflowQueryRejectedException rejected = catchThrowableOfType(WorkflowQueryRejectedException.class, workflow::names);
+
+    assertThat(rejected).isNotNull();
+    assertThat(rejected).rootCause().hasMessageContaining("FAILED_PRECONDITION: Workflow task is not scheduled yet");
+    assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isLessThan(Duration.ofSeconds(5));
   }
 
   /** Started (with the backoff), the signal, and only then — after the delay — the first workflow task. */

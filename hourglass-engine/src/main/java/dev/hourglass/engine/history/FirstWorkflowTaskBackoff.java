@@ -1,5 +1,7 @@
 package dev.hourglass.engine.history;
 
+import com.google.protobuf.util.Durations;
+
 /**
  * The wait before a run's first workflow task: Temporal's first_workflow_task_backoff, after which
  * a retried run, the next run of a cron workflow or a workflow started with a delay gets its first
@@ -11,7 +13,12 @@ final class FirstWorkflowTaskBackoff {
   private FirstWorkflowTaskBackoff() {}
 
   static boolean waiting(MutableState state) {
-    return state.backoffTimerId != 0;
+    return state.running() && state.backoffTimerId != 0;
+  }
+
+  /** Whether the run's first workflow task still waits and will not be scheduled before {@code millis}. */
+  static boolean waitsPast(MutableState state, long millis) {
+    return waiting(state) && state.startTimeMillis + Durations.toMillis(state.startedAttributes.getFirstWorkflowTaskBackoff()) > millis;
   }
 
   static void begin(ExecutionMutation mutation, long backoffMillis) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.hourglass.common.DeadlineExceededException;
 import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.FailedPreconditionException;
+import dev.hourglass.common.WorkflowNotReadyException;
 import dev.hourglass.common.QueryFailedException;
 import dev.hourglass.common.NotFoundException;
 import dev.hourglass.engine.matching.MatchingEngine;
@@ -86,6 +87,11 @@ final class Queries {
 
   CompletableFuture<QueryWorkflowResponse> query(ExecutionKey key, WorkflowQuery query, QueryRejectCondition rejectCondition,
       Duration timeout) {
+    if (updater.read(key, state -> FirstWorkflowTaskBackoff.waitsPast(state, clock.millis() + timeout.toMillis()))) {
+      // As Temporal's WorkflowNotReady: no workflow code will have run before the query's deadline.
+      return CompletableFuture.failedFuture(new WorkflowNotReadyException(
+          "Workflow task is not scheduled yet: the workflow waits for its start delay, retry backoff or cron time."));
+    }
     long id = -nextId.incrementAndGet();
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     Target target = updater.read(key, state -> {
