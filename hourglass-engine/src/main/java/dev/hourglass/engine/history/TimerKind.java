@@ -23,6 +23,10 @@ enum TimerKind {
   SIGNAL_EXTERNAL_WORKFLOW(13),
   CANCEL_EXTERNAL_WORKFLOW(14),
   APPLY_PARENT_CLOSE_POLICY(15),
+  // Schedules (see Schedules): the next nominal time, the starts it decided, a started workflow closed.
+  SCHEDULE_NEXT_ACTION(16),
+  SCHEDULE_ACT(17),
+  SCHEDULE_WORKFLOW_CLOSED(18),
   // Codes 20-29: retries, cron and start delay.
   /** The first workflow task of a run waits for its backoff (retry, cron, start delay). */
   WORKFLOW_BACKOFF(20);
