@@ -303,6 +303,9 @@ class WorkflowRetryCronIT {
       assertThat(child.getParentWorkflowExecution().getWorkflowId()).as("parent of child run %s", run).isEqualTo("parent");
       assertThat(child.getRootWorkflowExecution().getWorkflowId()).as("root of child run %s", run).isEqualTo("parent");
     }
+    // The child's retry policy got Temporal's defaults at its start, as a client's start does.
+    assertThat(Durations.toMillis(started(runs.events("parent-child", chain.get(0))).getRetryPolicy().getMaximumInterval()))
+        .isEqualTo(20_000);
   }
 
   @Test

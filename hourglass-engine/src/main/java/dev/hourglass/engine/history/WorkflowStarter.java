@@ -84,7 +84,7 @@ final class WorkflowStarter {
 
   /** Starts a child workflow: a start whose run names its parent. */
   StartWorkflowResult startChild(String namespaceId, StartWorkflowExecutionRequest request, ParentRef parent) {
-    return start(namespaceId, request, Optional.empty(), Optional.of(parent));
+    return start(namespaceId, StartRequests.normalize(request), Optional.empty(), Optional.of(parent));
   }
 
   private StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
