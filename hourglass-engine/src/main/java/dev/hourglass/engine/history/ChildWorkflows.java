@@ -166,7 +166,7 @@ final class ChildWorkflows {
   void startChild(TimerRecord task) {
     ExecutionKey parentKey = task.execution();
     record Pending(StartChildWorkflowExecutionCommandAttributes command, io.temporal.api.sdk.v1.UserMetadata userMetadata,
-        WorkflowStarter.ParentRef parent) {}
+        WorkflowStarter.ParentRef parent, io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes parentStarted) {}
     Pending pending = updater.readIfExists(parentKey, state -> {
       ChildInfo child = state.children.get(task.eventId());
       if (!state.running() || child == null || child.started() || child.startCommand == null) {
@@ -175,7 +175,7 @@ final class ChildWorkflows {
       WorkflowExecution self = WorkflowExecution.newBuilder().setWorkflowId(state.workflowId).setRunId(state.runId).build();
       WorkflowExecution root = state.startedAttributes.hasRootWorkflowExecution() ? state.startedAttributes.getRootWorkflowExecution() : self;
       return new Pending(child.startCommand, child.userMetadata, new WorkflowStarter.ParentRef(namespaces.nameOf(state.namespaceId), state.namespaceId,
-          self, child.initiatedEventId, root));
+          self, child.initiatedEventId, root), state.startedAttributes);
     });
     if (pending == null) {
       deleteTask(parentKey, task);
@@ -194,6 +194,9 @@ final class ChildWorkflows {
       StartWorkflowExecutionRequest request = startRequest(parentKey, task.eventId(), command);
       if (pending.userMetadata() != null) {
         request = request.toBuilder().setUserMetadata(pending.userMetadata()).build();
+      }
+      if (pending.parentStarted().hasPriority() || command.hasPriority()) {
+        request = request.toBuilder().setPriority(Priorities.merge(pending.parentStarted().getPriority(), command.getPriority())).build();
       }
       runId = starter.startChild(namespace.id(), request, pending.parent()).runId();
     } catch (WorkflowAlreadyStartedException e) {

@@ -237,6 +237,12 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       if (request.hasWorkflowStartDelay()) {
         start.setWorkflowStartDelay(request.getWorkflowStartDelay());
       }
+      if (request.hasPriority()) {
+        start.setPriority(request.getPriority());
+      }
+      if (request.hasUserMetadata()) {
+        start.setUserMetadata(request.getUserMetadata());
+      }
       StartWorkflowExecutionRequest startRequest = start.build();
       validateStart(startRequest);
       StartWorkflowResult result = history.signalWithStart(namespace.id(), startRequest, new HistoryEngine.SignalRequest(
