@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.hourglass.server.testing.TestingHourglassServer;
+import dev.hourglass.server.testing.TestingStore;
 import dev.hourglass.tests.support.ActivityCompletionAcknowledgements;
 import dev.hourglass.tests.support.HistoryProbe;
 import dev.hourglass.tests.support.SdkEnvironment;
@@ -66,6 +67,7 @@ class DurabilityIT {
   @TempDir Path dataDir;
   private TestingHourglassServer server;
   private final List<ServerProcess> serverProcesses = new ArrayList<>();
+  private TestingStore store;
   private SdkEnvironment sdk;
 
   @WorkflowInterface
@@ -138,6 +140,9 @@ class DurabilityIT {
     for (ServerProcess process : serverProcesses) {
       process.close();
     }
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static String expectedResult(int steps) {
@@ -207,12 +212,12 @@ class DurabilityIT {
   @Test
   void everyWorkflowCompletesExactlyOnceAfterTheServerProcessIsKilledMidFlight() throws Exception {
     int workflowCount = 50;
-    Path dbFile = dataDir.resolve("hourglass.db");
+    store = TestingStore.create(dataDir);
     // Kept under target/ so a failed run can be diagnosed after the temporary directory is gone.
     Path serverLog = Files.createDirectories(Path.of("target", "server-logs")).resolve("DurabilityIT-crash.log");
     Files.deleteIfExists(serverLog);
     int port = ServerProcess.freePort();
-    ServerProcess doomed = ServerProcess.start(dbFile, port, serverLog);
+    ServerProcess doomed = ServerProcess.start(store.config(), port, serverLog);
     serverProcesses.add(doomed);
     ActivityCompletionAcknowledgements acknowledgements = new ActivityCompletionAcknowledgements();
     sdk = SdkEnvironment.connect(doomed.target(), List.of(acknowledgements));
@@ -232,7 +237,7 @@ class DurabilityIT {
     Set<String> acknowledgedBeforeKill = activities.stepsOf(acknowledgements.snapshot());
     log.info("killed the server with {} of {} activity completions acknowledged", acknowledgedBeforeKill.size(), workflowCount * STEPS);
     assertThat(acknowledgedBeforeKill).as("the kill must come mid-flight").hasSizeLessThan(workflowCount * STEPS);
-    ServerProcess restarted = ServerProcess.start(dbFile, port, serverLog);
+    ServerProcess restarted = ServerProcess.start(store.config(), port, serverLog);
     serverProcesses.add(restarted);
 
     Map<String, CompletableFuture<String>> results = new LinkedHashMap<>();
