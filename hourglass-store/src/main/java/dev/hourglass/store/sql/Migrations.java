@@ -3,10 +3,10 @@ package dev.hourglass.store.sql;
 import dev.hourglass.common.FailedPreconditionException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /** Brings a database's schema to this binary's version, the same way for both dialects. */
 final class Migrations {
@@ -15,15 +15,14 @@ final class Migrations {
   /**
    * Applies this binary's pending migrations.
    *
+   * @param connection {@code Flyway.configure()} with the database's data source set
+   *
    * @throws FailedPreconditionException when the database holds migrations this binary does not
    *     know: a newer Hourglass wrote it, and running older code on it could lose data. (Flyway
    *     itself ignores such "future" migrations by default.)
    */
-  static void migrate(DataSource dataSource, SqlDialect dialect, String location) {
-    Flyway flyway = Flyway.configure()
-        .dataSource(dataSource)
-        .locations(dialect.migrationLocation())
-        .load();
+  static void migrate(FluentConfiguration connection, SqlDialect dialect, String location) {
+    Flyway flyway = connection.locations(dialect.migrationLocation()).load();
     MigrationInfo[] future = Arrays.stream(flyway.info().all())
         .filter(info -> info.getState() == MigrationState.FUTURE_SUCCESS || info.getState() == MigrationState.FUTURE_FAILED)
         .toArray(MigrationInfo[]::new);

@@ -10,8 +10,8 @@ import dev.hourglass.store.Database;
 import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,9 @@ public final class PostgresDatabase implements Database {
     HikariDataSource readers = null;
     try {
       // Flyway opens connections of its own (one for its lock, one to migrate): not the pool's.
-      Migrations.migrate(plainDataSource(config), SqlDialect.postgresql(), config.location());
+      // Given URL and credentials apart, it logs the URL without the password.
+      Migrations.migrate(Flyway.configure().dataSource(config.jdbcUrl(), config.user(), config.password())
+          .connectRetries(0), SqlDialect.postgresql(), config.location());
       writerPool = pool(config, "hourglass-pg-writer", 1, false);
       readers = pool(config, "hourglass-pg-readers", READER_POOL_SIZE, true);
       // The pool hands out its one connection with auto-commit off; after a lost connection the
@@ -78,16 +80,6 @@ public final class PostgresDatabase implements Database {
       closeQuietly(writerPool);
       throw e;
     }
-  }
-
-  private static PGSimpleDataSource plainDataSource(StoreConfig.Postgres config) {
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setURL(config.jdbcUrl());
-    dataSource.setUser(config.user());
-    dataSource.setPassword(config.password());
-    dataSource.setApplicationName("hourglass-migrations");
-    dataSource.setConnectTimeout((int) (CONNECTION_TIMEOUT_MILLIS / 1000));
-    return dataSource;
   }
 
   private static HikariDataSource pool(StoreConfig.Postgres config, String name, int size, boolean autoCommit) {

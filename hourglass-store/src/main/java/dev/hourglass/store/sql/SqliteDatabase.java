@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -80,7 +81,7 @@ public final class SqliteDatabase implements Database {
         throw new FailedPreconditionException("the data file " + absolute + " is in use by another Hourglass process (lock "
             + lockFile + " is held)");
       }
-      Migrations.migrate(dataSource(absolute), SqlDialect.sqlite(), absolute.toString());
+      Migrations.migrate(Flyway.configure().dataSource(dataSource(absolute)), SqlDialect.sqlite(), absolute.toString());
       GroupCommitWriter writer = new GroupCommitWriter(() -> writerConnection(absolute), SqlDialect.sqlite(), "hourglass-sqlite-writer");
       HikariDataSource readers = readerPool(absolute);
       log.atInfo().addKeyValue("file", absolute).log("SQLite store opened");

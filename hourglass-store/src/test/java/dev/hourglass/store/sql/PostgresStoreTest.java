@@ -18,8 +18,14 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
-/** The store contract on PostgreSQL (127.0.0.1:5432, see {@link TemporaryPostgresDatabase}), and what only a shared database adds. */
+/**
+ * The store contract on PostgreSQL (127.0.0.1:5432, see {@link TemporaryPostgresDatabase}), and what
+ * only a shared database adds. {@code -Dhourglass.postgres.skip=true} skips it on a machine
+ * without PostgreSQL, as it skips the acceptance tests' PostgreSQL run.
+ */
+@DisabledIfSystemProperty(named = "hourglass.postgres.skip", matches = "true")
 class PostgresStoreTest extends StoreContractTest {
   private TemporaryPostgresDatabase temporary;
 
