@@ -21,13 +21,41 @@ final class ReadQueries {
     T map(ResultSet row) throws SQLException;
   }
 
+  /** One try and, on a dropped connection, a few more: at most one per pooled connection is needed in practice. */
+  private static final int MAX_ATTEMPTS = 3;
+
   private final DataSource readers;
 
   ReadQueries(DataSource readers) {
     this.readers = readers;
   }
 
+  /**
+   * Runs a read. A read that met a connection the database had dropped (a restart, a failover) is
+   * run again on another: the pool discards the dead one, reads are idempotent, and a caller
+   * should not see UNAVAILABLE for a database that is back.
+   */
   <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return listOnce(sql, binder, mapper);
+      } catch (SQLException e) {
+        if (attempt >= MAX_ATTEMPTS || !isLostConnection(e)) {
+          UnavailableException failure = new UnavailableException("the store could not be read: " + e.getMessage());
+          failure.initCause(e);
+          throw failure;
+        }
+      }
+    }
+  }
+
+  /** SQLSTATE class 08 (connection exception) or 57P (operator intervention: shutdown, terminated). */
+  private static boolean isLostConnection(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("57P"));
+  }
+
+  private <T> List<T> listOnce(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {
     try (Connection connection = readers.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       binder.bind(statement);
@@ -38,10 +66,6 @@ final class ReadQueries {
         }
       }
       return result;
-    } catch (SQLException e) {
-      UnavailableException failure = new UnavailableException("the store could not be read: " + e.getMessage());
-      failure.initCause(e);
-      throw failure;
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.common.ShardOwnershipLostException;
+import dev.hourglass.common.UnavailableException;
 import dev.hourglass.store.Database;
 import dev.hourglass.store.ExecutionRecord;
 import dev.hourglass.store.ExecutionWrite;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
@@ -69,6 +71,30 @@ class PostgresStoreTest extends StoreContractTest {
       second.stores().executions().write(fromSecond).join();
       assertThat(stores.executions().getExecution(key)).isPresent();
     }
+  }
+
+  @Test
+  void afterTheDatabaseDroppedItsConnectionsWritesGoThroughAgain() throws SQLException {
+    ExecutionKey before = new ExecutionKey("ns", "wf-before", "run-1");
+    stores.executions().write(new ExecutionWrite(rangeId, record(before), 0, Optional.empty(), List.of(), List.of(), List.of(),
+        List.of(), List.of())).join();
+
+    // What a database restart does to this process: every connection it holds is gone.
+    executeDirectly("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+
+    ExecutionKey after = new ExecutionKey("ns", "wf-after", "run-1");
+    ExecutionWrite write = new ExecutionWrite(rangeId, record(after), 0, Optional.empty(), List.of(), List.of(), List.of(),
+        List.of(), List.of());
+    // The first write may meet the dead connection (UNAVAILABLE, not acknowledged); the writer
+    // reconnects, and a retry, as the SDK makes one, goes through.
+    try {
+      stores.executions().write(write).join();
+    } catch (CompletionException e) {
+      assertThat(e).hasCauseInstanceOf(UnavailableException.class);
+      stores.executions().write(write).join();
+    }
+    assertThat(stores.executions().getExecution(after)).isPresent();
+    assertThat(stores.executions().getExecution(before)).isPresent();
   }
 
   @Test
