@@ -50,9 +50,17 @@ final class MutableState {
   Memo memo;
   SearchAttributes searchAttributes;
   long historySizeBytes;
+  /** Child workflows initiated and not yet closed, by initiated event id. */
+  Map<Long, ChildInfo> children = new TreeMap<>();
+  /** Signals and cancel requests sent to other workflows, not yet confirmed, by initiated event id. */
+  Map<Long, ExternalRequestInfo> externalRequests = new TreeMap<>();
 
   boolean running() {
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
+  }
+
+  boolean hasParent() {
+    return startedAttributes.hasParentWorkflowExecution();
   }
 
   String workflowType() {
