@@ -10,6 +10,8 @@ import dev.hourglass.store.Database;
 import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -32,16 +34,18 @@ public final class PostgresDatabase implements Database {
 
   /** Readers: history reads for polls and long polls, and the timer queues' windows. */
   private static final int READER_POOL_SIZE = 8;
+  /** Group-commit writers, each on its own connection, each owning shardId mod WRITERS. */
+  private static final int WRITERS = Integer.getInteger("hourglass.pg.writers", 4);
   /** How long a request waits for a connection before it fails with UNAVAILABLE (and the start fails). */
   private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
 
   private final StoreConfig.Postgres config;
   private final HikariDataSource writerPool;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
   private final HikariDataSource readers;
   private final Stores stores;
 
-  private PostgresDatabase(StoreConfig.Postgres config, HikariDataSource writerPool, GroupCommitWriter writer, HikariDataSource readers) {
+  private PostgresDatabase(StoreConfig.Postgres config, HikariDataSource writerPool, ShardWriters writer, HikariDataSource readers) {
     this.config = config;
     this.writerPool = writerPool;
     this.writer = writer;
@@ -64,11 +68,20 @@ public final class PostgresDatabase implements Database {
       // Given URL and credentials apart, it logs the URL without the password.
       Migrations.migrate(Flyway.configure().dataSource(config.jdbcUrl(), config.user(), config.password())
           .connectRetries(0), SqlDialect.postgresql(), config.location());
-      writerPool = pool(config, "hourglass-pg-writer", 1, false);
+      writerPool = pool(config, "hourglass-pg-writers", WRITERS, false);
       readers = pool(config, "hourglass-pg-readers", READER_POOL_SIZE, true);
-      // The pool hands out its one connection with auto-commit off; after a lost connection the
-      // writer closes it (back to the pool, which discards it) and asks for the next.
-      GroupCommitWriter writer = new GroupCommitWriter(writerPool::getConnection, SqlDialect.postgresql(), "hourglass-pg-writer");
+      // The pool hands out connections with auto-commit off, one per writer; after a lost
+      // connection a writer closes it (back to the pool, which discards it) and asks for the next.
+      List<GroupCommitWriter> writers = new ArrayList<>();
+      try {
+        for (int i = 0; i < WRITERS; i++) {
+          writers.add(new GroupCommitWriter(writerPool::getConnection, SqlDialect.postgresql(), "hourglass-pg-writer-" + i));
+        }
+      } catch (SQLException e) {
+        writers.forEach(GroupCommitWriter::close);
+        throw e;
+      }
+      ShardWriters writer = new ShardWriters(writers);
       log.atInfo().addKeyValue("url", config.location()).addKeyValue("user", config.user()).log("PostgreSQL store opened");
       return new PostgresDatabase(config, writerPool, writer, readers);
     } catch (HikariPool.PoolInitializationException | SQLException | FlywayException e) {

@@ -23,7 +23,7 @@ public final class SqlStores {
   }
 
   /** The store interfaces over one database's readers and writer, the same for both dialects. */
-  static Stores stores(ReadQueries reads, GroupCommitWriter writer) {
+  static Stores stores(ReadQueries reads, ShardWriters writer) {
     return new Stores(
         new SqlExecutionStore(reads, writer),
         new SqlTaskStore(reads, writer),

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +44,11 @@ public final class SqliteDatabase implements Database {
   private final Path file;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
   private final HikariDataSource readers;
   private final Stores stores;
 
-  private SqliteDatabase(Path file, FileChannel lockChannel, FileLock lock, GroupCommitWriter writer, HikariDataSource readers) {
+  private SqliteDatabase(Path file, FileChannel lockChannel, FileLock lock, ShardWriters writer, HikariDataSource readers) {
     this.file = file;
     this.lockChannel = lockChannel;
     this.lock = lock;
@@ -82,7 +83,9 @@ public final class SqliteDatabase implements Database {
             + lockFile + " is held)");
       }
       Migrations.migrate(Flyway.configure().dataSource(dataSource(absolute)), SqlDialect.sqlite(), absolute.toString());
-      GroupCommitWriter writer = new GroupCommitWriter(() -> writerConnection(absolute), SqlDialect.sqlite(), "hourglass-sqlite-writer");
+      // One writer: SQLite lets one connection write at a time.
+      ShardWriters writer = new ShardWriters(List.of(
+          new GroupCommitWriter(() -> writerConnection(absolute), SqlDialect.sqlite(), "hourglass-sqlite-writer")));
       HikariDataSource readers = readerPool(absolute);
       log.atInfo().addKeyValue("file", absolute).log("SQLite store opened");
       return new SqliteDatabase(absolute, lockChannel, lock, writer, readers);
