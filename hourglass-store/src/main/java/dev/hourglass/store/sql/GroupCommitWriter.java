@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of a database: takes write operations from any thread and applies them in
- * batches, one transaction (and so one fsync) per batch.
+ * A writer of a database (the only one on SQLite; one per set of shards on PostgreSQL, see
+ * {@link ShardWriters}): takes write operations from any thread and applies them in batches, one
+ * transaction (and so one fsync) per batch.
  *
  * <p>Why: on SQLite only one connection may write at a time, and every commit with
  * {@code synchronous=FULL} costs an fsync. Serializing writers through one thread and committing

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The production store: a PostgreSQL database, which several Hourglass processes may share.
  *
- * <p>Writes go through the same group-commit writer as on SQLite, on one connection of a pool of
- * its own (so a lost connection is replaced by the pool); reads use a second pool. Fencing does
+ * <p>Writes go through the same group-commit writers as on SQLite, but several, each owning a
+ * fixed set of shards ({@link ShardWriters}), each on a connection of a pool of their own (so a
+ * lost connection is replaced by the pool); reads use a second pool. Fencing does
  * not rely on one process per database: each batch reads the range id of every shard it writes
  * with {@code SELECT ... FOR SHARE}, so a process that took a shard since (and so moved its range
  * id on) fences every later write of the previous owner, which fails with ShardOwnershipLost.
