@@ -1,6 +1,8 @@
 -- Hourglass schema, PostgreSQL dialect: the twin of db/migration/sqlite/V1 (same tables, keys and
 -- indexes; every version exists for both dialects). Times are epoch milliseconds (BIGINT);
--- serialized protobuf and engine state are BYTEA.
+-- serialized protobuf and engine state are BYTEA. Text columns use the "C" collation: ids compare
+-- and sort byte by byte, as in SQLite, whatever the database's default collation (a linguistic
+-- one such as en_US ignores punctuation, which would break id-prefix ranges and id order).
 
 CREATE TABLE cluster_metadata (
   id          INTEGER PRIMARY KEY CHECK (id = 1),
@@ -10,26 +12,26 @@ CREATE TABLE cluster_metadata (
 CREATE TABLE shards (
   shard_id INTEGER PRIMARY KEY,
   range_id BIGINT  NOT NULL,
-  owner    TEXT    NOT NULL
+  owner    TEXT COLLATE "C"    NOT NULL
 );
 
 CREATE TABLE namespaces (
-  id      TEXT   PRIMARY KEY,
-  name    TEXT   NOT NULL UNIQUE,
+  id      TEXT COLLATE "C"   PRIMARY KEY,
+  name    TEXT COLLATE "C"   NOT NULL UNIQUE,
   info    BYTEA  NOT NULL,
   config  BYTEA  NOT NULL,
   version BIGINT NOT NULL
 );
 
 CREATE TABLE executions (
-  namespace_id  TEXT    NOT NULL,
-  workflow_id   TEXT    NOT NULL,
-  run_id        TEXT    NOT NULL,
+  namespace_id  TEXT COLLATE "C"    NOT NULL,
+  workflow_id   TEXT COLLATE "C"    NOT NULL,
+  run_id        TEXT COLLATE "C"    NOT NULL,
   shard_id      INTEGER NOT NULL,
   db_version    BIGINT  NOT NULL,
   status        INTEGER NOT NULL,
-  workflow_type TEXT    NOT NULL,
-  task_queue    TEXT    NOT NULL,
+  workflow_type TEXT COLLATE "C"    NOT NULL,
+  task_queue    TEXT COLLATE "C"    NOT NULL,
   start_time    BIGINT  NOT NULL,
   close_time    BIGINT  NOT NULL,
   next_event_id BIGINT  NOT NULL,
@@ -38,18 +40,18 @@ CREATE TABLE executions (
 );
 
 CREATE TABLE current_executions (
-  namespace_id     TEXT    NOT NULL,
-  workflow_id      TEXT    NOT NULL,
-  run_id           TEXT    NOT NULL,
+  namespace_id     TEXT COLLATE "C"    NOT NULL,
+  workflow_id      TEXT COLLATE "C"    NOT NULL,
+  run_id           TEXT COLLATE "C"    NOT NULL,
   status           INTEGER NOT NULL,
-  start_request_id TEXT    NOT NULL,
+  start_request_id TEXT COLLATE "C"    NOT NULL,
   PRIMARY KEY (namespace_id, workflow_id)
 );
 
 CREATE TABLE history_batches (
-  namespace_id   TEXT   NOT NULL,
-  workflow_id    TEXT   NOT NULL,
-  run_id         TEXT   NOT NULL,
+  namespace_id   TEXT COLLATE "C"   NOT NULL,
+  workflow_id    TEXT COLLATE "C"   NOT NULL,
+  run_id         TEXT COLLATE "C"   NOT NULL,
   first_event_id BIGINT NOT NULL,
   last_event_id  BIGINT NOT NULL,
   events         BYTEA  NOT NULL,
@@ -57,12 +59,12 @@ CREATE TABLE history_batches (
 );
 
 CREATE TABLE tasks (
-  namespace_id       TEXT    NOT NULL,
-  task_queue         TEXT    NOT NULL,
+  namespace_id       TEXT COLLATE "C"    NOT NULL,
+  task_queue         TEXT COLLATE "C"    NOT NULL,
   task_kind          INTEGER NOT NULL,
   task_id            BIGINT  NOT NULL,
-  workflow_id        TEXT    NOT NULL,
-  run_id             TEXT    NOT NULL,
+  workflow_id        TEXT COLLATE "C"    NOT NULL,
+  run_id             TEXT COLLATE "C"    NOT NULL,
   scheduled_event_id BIGINT  NOT NULL,
   create_time        BIGINT  NOT NULL,
   PRIMARY KEY (namespace_id, task_queue, task_kind, task_id)
@@ -72,13 +74,13 @@ CREATE TABLE timers (
   shard_id     INTEGER NOT NULL,
   timer_id     BIGINT  NOT NULL,
   fire_time    BIGINT  NOT NULL,
-  namespace_id TEXT    NOT NULL,
-  workflow_id  TEXT    NOT NULL,
-  run_id       TEXT    NOT NULL,
+  namespace_id TEXT COLLATE "C"    NOT NULL,
+  workflow_id  TEXT COLLATE "C"    NOT NULL,
+  run_id       TEXT COLLATE "C"    NOT NULL,
   kind         INTEGER NOT NULL,
   event_id     BIGINT  NOT NULL,
   attempt      INTEGER NOT NULL,
-  name         TEXT    NOT NULL,
+  name         TEXT COLLATE "C"    NOT NULL,
   PRIMARY KEY (shard_id, timer_id)
 );
 

@@ -112,6 +112,18 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void openRunsAreListedByIdPrefixInByteOrderWhateverTheDatabaseCollation() {
+    // Ids a linguistic collation (en_US ignores punctuation) would order or range differently.
+    for (String workflowId : List.of("sched:b", "sched-x", "sched:A", "schedz", "sched:a-1", "sched;", "sched:")) {
+      stores.executions().write(create(new ExecutionKey("ns", workflowId, "run-" + workflowId), "req-" + workflowId)).join();
+    }
+    assertThat(stores.executions().listOpenCurrentExecutions("ns", "sched:", "", 10))
+        .extracting(CurrentExecution::workflowId).containsExactly("sched:A", "sched:a-1", "sched:b");
+    assertThat(stores.executions().listOpenCurrentExecutions("ns", "sched:", "sched:A", 1))
+        .extracting(CurrentExecution::workflowId).containsExactly("sched:a-1");
+  }
+
+  @Test
   void updateFromAStaleVersionIsAConflict() {
     ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
     stores.executions().write(create(key, "req-1")).join();
