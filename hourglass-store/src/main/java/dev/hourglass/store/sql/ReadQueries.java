@@ -1,5 +1,6 @@
 package dev.hourglass.store.sql;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.hourglass.common.UnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /** A tiny row-mapping helper for reads on the pooled read connections. */
 final class ReadQueries {
@@ -21,19 +21,20 @@ final class ReadQueries {
     T map(ResultSet row) throws SQLException;
   }
 
-  /** One try and, on a dropped connection, a few more: at most one per pooled connection is needed in practice. */
+  /** One try and, on a dropped connection, two more on fresh connections (the database may still be starting). */
   private static final int MAX_ATTEMPTS = 3;
 
-  private final DataSource readers;
+  private final HikariDataSource readers;
 
-  ReadQueries(DataSource readers) {
+  ReadQueries(HikariDataSource readers) {
     this.readers = readers;
   }
 
   /**
    * Runs a read. A read that met a connection the database had dropped (a restart, a failover) is
-   * run again on another: the pool discards the dead one, reads are idempotent, and a caller
-   * should not see UNAVAILABLE for a database that is back.
+   * run again on a new one: the pool's idle connections are most likely dead too, so they are
+   * discarded; reads are idempotent, and a caller should not see UNAVAILABLE for a database that
+   * is back.
    */
   <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) {
     for (int attempt = 1; ; attempt++) {
@@ -45,6 +46,7 @@ final class ReadQueries {
           failure.initCause(e);
           throw failure;
         }
+        readers.getHikariPoolMXBean().softEvictConnections();
       }
     }
   }
