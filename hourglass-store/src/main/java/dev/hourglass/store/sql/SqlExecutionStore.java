@@ -24,9 +24,9 @@ import java.util.concurrent.CompletableFuture;
 /** {@link ExecutionStore} on SQL: reads on pooled readers, writes through the group-commit writer. */
 final class SqlExecutionStore implements ExecutionStore {
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlExecutionStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlExecutionStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }
@@ -77,7 +77,7 @@ final class SqlExecutionStore implements ExecutionStore {
 
   @Override
   public CompletableFuture<Void> write(ExecutionWrite write) {
-    return writer.submit(session -> apply(session, write));
+    return writer.submit(write.execution().shardId(), session -> apply(session, write));
   }
 
   private static void apply(WriterSession session, ExecutionWrite write) throws SQLException {
