@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkflowChainDurabilityIT {
   private static final String TASK_QUEUE = "chain-durability";
   /** Long enough that the server is killed while every wait is pending. */
-  private static final Duration WAIT = Duration.ofSeconds(4);
+  private static final Duration WAIT = Duration.ofSeconds(6);
 
   @TempDir Path dataDir;
   private final List<ServerProcess> serverProcesses = new ArrayList<>();
