@@ -156,6 +156,7 @@ final class ExecutionUpdater {
       throw e;
     }
     if (mutation.isEmpty()) {
+      mutation.runAfterCommit();
       return result;
     }
     try {
@@ -172,6 +173,7 @@ final class ExecutionUpdater {
     }
     entry.dbVersion = expectedDbVersion + 1;
     entry.appendCommitted(mutation.newEvents());
+    mutation.runAfterCommit();
     commitListener.accept(mutation);
     ExecutionMutation newRun = mutation.newRun();
     if (newRun != null) {

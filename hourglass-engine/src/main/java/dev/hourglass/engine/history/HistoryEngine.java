@@ -65,6 +65,7 @@ public final class HistoryEngine {
   private final HistoryReader reader;
   private final Signals signals;
   private final Queries queries;
+  private final Updates updates;
 
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
       ScheduledExecutorService scheduler, Function<String, String> namespaceNames) {
@@ -76,10 +77,14 @@ public final class HistoryEngine {
     this.activities = new Activities(workflowTasks, namespaceNames);
     this.signals = new Signals(workflowTasks);
     this.starter = new WorkflowStarter(store, updater, workflowTasks, signals);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter);
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
+    this.updates = new Updates(updater, reader, workflowTasks, scheduler);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, updates);
     this.queries = new Queries(updater, reader, matching, scheduler, clock);
-    this.updater.setCommitListener(queries::onCommitted);
+    this.updater.setCommitListener(mutation -> {
+      queries.onCommitted(mutation);
+      updates.onCommitted(mutation);
+    });
   }
 
   public StartWorkflowResult startWorkflow(String namespaceId, StartWorkflowExecutionRequest request) {
@@ -149,7 +154,7 @@ public final class HistoryEngine {
     }
     ExecutionKey key = task.execution();
     record Started(WorkflowTaskInfo task, long previousStartedEventId, long readUpTo, String workflowType, String taskQueue,
-        List<HistoryEvent> transientEvents) {}
+        List<HistoryEvent> transientEvents, List<io.temporal.api.protocol.v1.Message> messages) {}
     Started started;
     try {
       started = updater.update(key, mutation -> {
@@ -175,7 +180,7 @@ public final class HistoryEngine {
             TimerKind.WORKFLOW_TASK_START_TO_CLOSE, workflowTask.taskId, workflowTask.attempt, "");
         long readUpTo = workflowTask.isTransient() ? state.nextEventId - 1 : workflowTask.startedEventId;
         return new Started(copy(workflowTask), state.lastCompletedWorkflowTaskStartedEventId, readUpTo, state.workflowType(),
-            state.taskQueue(), WorkflowTasks.transientEvents(state, workflowTask));
+            state.taskQueue(), WorkflowTasks.transientEvents(state, workflowTask), updates.deliver(key, workflowTask));
       });
     } catch (NotFoundException e) {
       return Optional.empty();
@@ -196,6 +201,7 @@ public final class HistoryEngine {
         .setStartedEventId(workflowTask.startedEventId)
         .setAttempt(workflowTask.attempt)
         .setHistory(History.newBuilder().addAllEvents(events))
+        .addAllMessages(started.messages())
         .setWorkflowExecutionTaskQueue(TaskQueue.newBuilder().setName(started.taskQueue()).setKind(TaskQueueKind.TASK_QUEUE_KIND_NORMAL))
         .setScheduledTime(Timestamps.fromMillis(workflowTask.scheduledTimeMillis))
         .setStartedTime(Timestamps.fromMillis(workflowTask.startedTimeMillis));
@@ -215,8 +221,14 @@ public final class HistoryEngine {
     return copy;
   }
 
-  /** Applies the worker's commands; returns activity tasks started eagerly for that worker. */
-  public List<PollActivityTaskQueueResponse> respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request) {
+  /**
+   * What a workflow task completion answers: activity tasks started eagerly for the worker, and the
+   * event id to roll its history back to when a speculative task was dropped (0 otherwise).
+   */
+  public record WorkflowTaskCompleted(List<PollActivityTaskQueueResponse> eagerActivities, long resetHistoryEventId) {}
+
+  /** Applies the worker's commands and update messages. */
+  public WorkflowTaskCompleted respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request) {
     TaskToken token = workflowTaskToken(request.getTaskToken());
     WorkflowTaskCompletion.Outcome outcome = updater.update(token.execution(), mutation -> {
       startedWorkflowTask(mutation.state(), token);
@@ -225,7 +237,28 @@ public final class HistoryEngine {
     if (outcome.rejected()) {
       throw new InvalidArgumentException(outcome.rejection());
     }
-    return outcome.eagerActivities();
+    return new WorkflowTaskCompleted(outcome.eagerActivities(), outcome.resetHistoryEventId());
+  }
+
+  // ---- workflow updates ----
+
+  /** How a caller waits for an update: the stage, and how long (the server's long-poll or the client's deadline). */
+  public record UpdateWait(io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage stage, long timeoutMillis,
+      boolean clientDeadline) {}
+
+  /** An update's stage and, once completed, its outcome (null before). */
+  public record UpdateStatus(io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage stage,
+      io.temporal.api.update.v1.Outcome outcome) {}
+
+  public CompletableFuture<UpdateStatus> updateWorkflow(ExecutionKey key, String firstExecutionRunId,
+      io.temporal.api.update.v1.Request request, UpdateWait wait) {
+    return updates.update(key, firstExecutionRunId, request, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()))
+        .thenApply(status -> new UpdateStatus(status.stage(), status.outcome()));
+  }
+
+  public CompletableFuture<UpdateStatus> pollUpdate(ExecutionKey key, String updateId, UpdateWait wait) {
+    return updates.poll(key, updateId, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()))
+        .thenApply(status -> new UpdateStatus(status.stage(), status.outcome()));
   }
 
   public void respondWorkflowTaskFailed(ByteString taskToken, WorkflowTaskFailedCause cause, Failure failure, String identity) {

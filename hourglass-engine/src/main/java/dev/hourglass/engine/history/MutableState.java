@@ -51,6 +51,10 @@ final class MutableState {
   SearchAttributes searchAttributes;
   long historySizeBytes;
 
+  // ---- workflow updates (see Updates) ----
+  /** Accepted updates by update id, for de-duplication and polling: their accepted and completed event ids. */
+  Map<String, UpdateInfo> updates = new LinkedHashMap<>();
+
   boolean running() {
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
   }

@@ -11,6 +11,7 @@ import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.common.InvalidArgumentException;
 import dev.hourglass.common.NamespaceNotFoundException;
 import dev.hourglass.common.NotFoundException;
+import dev.hourglass.common.PermissionDeniedException;
 import dev.hourglass.common.ResourceExhaustedException;
 import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.UnavailableException;
@@ -21,6 +22,7 @@ import io.temporal.api.enums.v1.ResourceExhaustedCause;
 import io.temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.api.errordetails.v1.NotFoundFailure;
+import io.temporal.api.errordetails.v1.PermissionDeniedFailure;
 import io.temporal.api.errordetails.v1.QueryFailedFailure;
 import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
@@ -69,6 +71,9 @@ final class StatusMapper {
     }
     if (cause instanceof FailedPreconditionException e) {
       return status(Code.FAILED_PRECONDITION, e.getMessage(), null);
+    }
+    if (cause instanceof PermissionDeniedException e) {
+      return status(Code.PERMISSION_DENIED, e.getMessage(), PermissionDeniedFailure.getDefaultInstance());
     }
     if (cause instanceof ResourceExhaustedException e) {
       return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), ResourceExhaustedFailure.newBuilder()

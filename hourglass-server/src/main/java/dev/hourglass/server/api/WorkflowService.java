@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.util.Durations;
 import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.common.PermissionDeniedException;
 import dev.hourglass.engine.history.HistoryEngine;
 import dev.hourglass.engine.history.HistoryEngine.ActivityRef;
 import dev.hourglass.engine.history.StartWorkflowResult;
@@ -16,11 +17,15 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
+import io.temporal.api.update.v1.Request;
+import io.temporal.api.update.v1.UpdateRef;
 import io.temporal.api.namespace.v1.NamespaceConfig;
 import io.temporal.api.namespace.v1.NamespaceInfo;
 import io.temporal.api.replication.v1.NamespaceReplicationConfig;
 import io.temporal.api.workflowservice.v1.*;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceImplBase {
   /** Temporal's matching long-poll interval: an idle poll is answered empty after this. */
   static final Duration LONG_POLL = Duration.ofSeconds(60);
+  /** Temporal's history long-poll interval, after which an update call answers the stage it reached. */
+  static final Duration UPDATE_LONG_POLL = Duration.ofSeconds(20);
   /** Answer this long before the client's deadline, so the client sees an empty poll, not an error. */
   private static final long DEADLINE_MARGIN_MILLIS = 1_000;
 
@@ -290,6 +297,99 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     });
   }
 
+  // ---- workflow updates ----
+
+  @Override
+  public void updateWorkflowExecution(UpdateWorkflowExecutionRequest request, StreamObserver<UpdateWorkflowExecutionResponse> observer) {
+    Rpc.async(observer, () -> {
+      ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
+      Request update = validateUpdate(request.getRequest());
+      UpdateWorkflowExecutionLifecycleStage stage = request.getWaitPolicy().getLifecycleStage();
+      if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED) {
+        stage = UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
+      }
+      if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED) {
+        throw new PermissionDeniedException(
+            "UpdateWorkflowExecution issued asynchronously and waiting on update admitted is not supported.");
+      }
+      String updateId = update.getMeta().getUpdateId();
+      return Rpc.map(history.updateWorkflow(key, request.getFirstExecutionRunId(), update, updateWait(stage)),
+          status -> {
+            UpdateWorkflowExecutionResponse.Builder response = UpdateWorkflowExecutionResponse.newBuilder()
+                .setUpdateRef(updateRef(key, updateId))
+                .setStage(status.stage());
+            if (status.outcome() != null) {
+              response.setOutcome(status.outcome());
+            }
+            return response.build();
+          });
+    });
+  }
+
+  /** Temporal's checks of an update request; an empty update id gets a generated one, as in Temporal. */
+  private static Request validateUpdate(Request request) {
+    if (!request.hasMeta()) {
+      throw new InvalidArgumentException("Update meta is not set on request.");
+    }
+    if (request.getMeta().getUpdateId().length() > Validation.MAX_ID_LENGTH) {
+      throw new InvalidArgumentException("UpdateId length exceeds limit.");
+    }
+    if (!request.hasInput()) {
+      throw new InvalidArgumentException("Update input is not set on request.");
+    }
+    if (request.getInput().getName().isEmpty()) {
+      throw new InvalidArgumentException("Update name is not set on request.");
+    }
+    Validation.requireBlobSize("update args", request.getInput().getArgs());
+    if (request.getMeta().getUpdateId().isEmpty()) {
+      return request.toBuilder().setMeta(request.getMeta().toBuilder().setUpdateId(UUID.randomUUID().toString())).build();
+    }
+    return request;
+  }
+
+  @Override
+  public void pollWorkflowExecutionUpdate(PollWorkflowExecutionUpdateRequest request,
+      StreamObserver<PollWorkflowExecutionUpdateResponse> observer) {
+    Rpc.async(observer, () -> {
+      if (!request.hasUpdateRef()) {
+        throw new InvalidArgumentException("UpdateRef is not set on request.");
+      }
+      ExecutionKey key = resolve(request.getNamespace(), request.getUpdateRef().getWorkflowExecution());
+      String updateId = request.getUpdateRef().getUpdateId();
+      Validation.requireName("UpdateId", updateId);
+      return Rpc.map(history.pollUpdate(key, updateId, updateWait(request.getWaitPolicy().getLifecycleStage())), status -> {
+        PollWorkflowExecutionUpdateResponse.Builder response = PollWorkflowExecutionUpdateResponse.newBuilder()
+            .setUpdateRef(updateRef(key, updateId))
+            .setStage(status.stage());
+        if (status.outcome() != null) {
+          response.setOutcome(status.outcome());
+        }
+        return response.build();
+      });
+    });
+  }
+
+  private static UpdateRef updateRef(ExecutionKey key, String updateId) {
+    return UpdateRef.newBuilder()
+        .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(key.workflowId()).setRunId(key.runId()))
+        .setUpdateId(updateId)
+        .build();
+  }
+
+  /**
+   * An update call waits for its stage at most Temporal's server-side long poll (20 s), then answers
+   * the stage reached so that the SDK asks again; a client deadline that comes first ends the call
+   * with DEADLINE_EXCEEDED, as from Temporal.
+   */
+  private static HistoryEngine.UpdateWait updateWait(UpdateWorkflowExecutionLifecycleStage stage) {
+    Deadline deadline = Context.current().getDeadline();
+    long serverTimeout = UPDATE_LONG_POLL.toMillis();
+    if (deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= serverTimeout) {
+      return new HistoryEngine.UpdateWait(stage, Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS)), true);
+    }
+    return new HistoryEngine.UpdateWait(stage, serverTimeout, false);
+  }
+
   private ExecutionKey resolve(String namespaceName, WorkflowExecution execution) {
     Namespace namespace = namespaces.byName(namespaceName);
     Validation.requireExecution(execution);
@@ -316,8 +416,10 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       for (var command : request.getCommandsList()) {
         Validation.requireBlobSize("command " + command.getCommandType(), command);
       }
+      HistoryEngine.WorkflowTaskCompleted completed = history.respondWorkflowTaskCompleted(request);
       return RespondWorkflowTaskCompletedResponse.newBuilder()
-          .addAllActivityTasks(history.respondWorkflowTaskCompleted(request))
+          .addAllActivityTasks(completed.eagerActivities())
+          .setResetHistoryEventId(completed.resetHistoryEventId())
           .build();
     });
   }
