@@ -442,6 +442,29 @@ public final class HistoryEngine {
     return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter);
   }
 
+  public io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse getHistoryReverse(ExecutionKey key,
+      ByteString pageToken, int maximumPageSize) {
+    return reader.getHistoryReverse(key, pageToken, maximumPageSize);
+  }
+
+  /**
+   * ResetStickyTaskQueue: the next workflow task goes to the normal queue with full history (a
+   * task already on the sticky queue moves there by its schedule-to-start timeout).
+   */
+  public void resetStickyTaskQueue(ExecutionKey key) {
+    updater.update(key, mutation -> {
+      MutableState state = mutation.state();
+      if (!state.running()) {
+        throw new NotFoundException("workflow execution already completed");
+      }
+      if (!state.stickyTaskQueue.isEmpty()) {
+        WorkflowTasks.clearSticky(state);
+        mutation.touch();
+      }
+      return null;
+    });
+  }
+
   public DescribeWorkflowExecutionResponse describe(ExecutionKey key) {
     return updater.read(key, state -> describe(state));
   }

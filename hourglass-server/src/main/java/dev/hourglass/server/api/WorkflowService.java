@@ -11,6 +11,13 @@ import dev.hourglass.engine.history.HistoryEngine.ActivityRef;
 import dev.hourglass.engine.history.StartWorkflowResult;
 import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.matching.PollerInfo;
+import dev.hourglass.engine.matching.PollerSeen;
+import dev.hourglass.store.TaskKind;
+import com.google.protobuf.util.Timestamps;
+import io.temporal.api.enums.v1.DescribeTaskQueueMode;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueueStats;
+import io.temporal.api.taskqueue.v1.TaskQueueStatus;
 import dev.hourglass.engine.namespace.Namespace;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import io.grpc.Context;
@@ -204,6 +211,13 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       StreamObserver<GetWorkflowExecutionHistoryResponse> observer) {
     Rpc.async(observer, () -> history.getHistory(resolve(request.getNamespace(), request.getExecution()),
         request.getNextPageToken(), request.getMaximumPageSize(), request.getWaitNewEvent(), request.getHistoryEventFilterType()));
+  }
+
+  @Override
+  public void getWorkflowExecutionHistoryReverse(GetWorkflowExecutionHistoryReverseRequest request,
+      StreamObserver<GetWorkflowExecutionHistoryReverseResponse> observer) {
+    Rpc.unary(observer, () -> history.getHistoryReverse(resolve(request.getNamespace(), request.getExecution()),
+        request.getNextPageToken(), request.getMaximumPageSize()));
   }
 
   @Override
@@ -435,10 +449,44 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
 
   @Override
   public void resetStickyTaskQueue(ResetStickyTaskQueueRequest request, StreamObserver<ResetStickyTaskQueueResponse> observer) {
-    // Stickiness is dropped by the engine when the sticky worker stops polling; nothing to store.
     Rpc.unary(observer, () -> {
-      namespaces.byName(request.getNamespace());
+      history.resetStickyTaskQueue(resolve(request.getNamespace(), request.getExecution()));
       return ResetStickyTaskQueueResponse.getDefaultInstance();
+    });
+  }
+
+  /** Temporal's default dispatch rate limit, which it reports per poller. */
+  private static final double DEFAULT_POLLER_RATE_PER_SECOND = 100_000;
+
+  @Override
+  public void describeTaskQueue(DescribeTaskQueueRequest request, StreamObserver<DescribeTaskQueueResponse> observer) {
+    // Temporal's classic mode: the pollers of one task queue type seen in the last five minutes,
+    // optionally its backlog count (up to 1000).
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireTaskQueue(request.getTaskQueue());
+      if (request.getApiMode() == DescribeTaskQueueMode.DESCRIBE_TASK_QUEUE_MODE_ENHANCED) {
+        throw new InvalidArgumentException("DescribeTaskQueue's enhanced mode (worker versioning) is not supported by this Hourglass "
+            + "version; leave api_mode unspecified (see docs/compatibility.md).");
+      }
+      TaskKind kind = request.getTaskQueueType() == TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? TaskKind.ACTIVITY : TaskKind.WORKFLOW;
+      String queue = request.getTaskQueue().getName();
+      DescribeTaskQueueResponse.Builder response = DescribeTaskQueueResponse.newBuilder();
+      for (PollerSeen poller : matching.recentPollers(namespace.id(), queue, kind)) {
+        response.addPollers(io.temporal.api.taskqueue.v1.PollerInfo.newBuilder()
+            .setIdentity(poller.identity())
+            .setLastAccessTime(Timestamps.fromMillis(poller.lastAccessMillis()))
+            .setRatePerSecond(DEFAULT_POLLER_RATE_PER_SECOND));
+      }
+      int backlog = matching.backlogCount(namespace.id(), queue, kind);
+      if (request.getReportStats()) {
+        response.setStats(TaskQueueStats.newBuilder().setApproximateBacklogCount(backlog));
+      }
+      if (request.getIncludeTaskQueueStatus()) {
+        response.setTaskQueueStatus(TaskQueueStatus.newBuilder().setBacklogCountHint(backlog)
+            .setRatePerSecond(DEFAULT_POLLER_RATE_PER_SECOND));
+      }
+      return response.build();
     });
   }
 
