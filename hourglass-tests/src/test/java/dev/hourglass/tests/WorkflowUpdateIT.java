@@ -21,7 +21,9 @@ import io.temporal.api.update.v1.Meta;
 import io.temporal.api.update.v1.Request;
 import io.temporal.api.update.v1.WaitPolicy;
 import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
@@ -247,6 +249,35 @@ class WorkflowUpdateIT {
 
     CounterWorkflow unknown = sdk.client().newWorkflowStub(CounterWorkflow.class, "no-such-workflow");
     assertThatThrownBy(() -> unknown.add(1)).isInstanceOf(WorkflowNotFoundException.class);
+  }
+
+  private CounterWorkflow counterStub(String workflowId, WorkflowIdConflictPolicy conflictPolicy) {
+    return sdk.client().newWorkflowStub(CounterWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE)
+        .setWorkflowId(workflowId).setWorkflowIdConflictPolicy(conflictPolicy).build());
+  }
+
+  @Test
+  void updateWithStartStartsTheWorkflowOnceAndUpdatesTheRunningOne() throws Exception {
+    CounterWorkflow counter = counterStub("update-with-start-1", WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING);
+    WithStartWorkflowOperation<Integer> start = new WithStartWorkflowOperation<>(counter::run);
+    assertThat(WorkflowClient.executeUpdateWithStart(counter::add, 5, UpdateOptions.<Integer>newBuilder().build(), start)).isEqualTo(5);
+
+    CounterWorkflow again = counterStub("update-with-start-1", WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING);
+    WithStartWorkflowOperation<Integer> startAgain = new WithStartWorkflowOperation<>(again::run);
+    assertThat(WorkflowClient.executeUpdateWithStart(again::add, 2, UpdateOptions.<Integer>newBuilder().build(), startAgain))
+        .isEqualTo(7);
+    assertThat(WorkflowStub.fromTyped(again).getExecution().getRunId())
+        .isEqualTo(WorkflowStub.fromTyped(counter).getExecution().getRunId());
+
+    CounterWorkflow conflicting = counterStub("update-with-start-1", WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
+    assertThatThrownBy(() -> WorkflowClient.executeUpdateWithStart(conflicting::add, 1, UpdateOptions.<Integer>newBuilder().build(),
+        new WithStartWorkflowOperation<>(conflicting::run)))
+        .hasStackTraceContaining("ALREADY_EXISTS");
+
+    counter.finish();
+    assertThat(start.getResult()).isEqualTo(7);
+    assertThat(eventTypes("update-with-start-1")).filteredOn(type -> type == EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED).hasSize(2);
+    assertThat(sdkLogs.events()).isEmpty();
   }
 
   @Test

@@ -33,6 +33,7 @@ import io.temporal.api.replication.v1.NamespaceReplicationConfig;
 import io.temporal.api.workflowservice.v1.*;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -318,26 +319,117 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.async(observer, () -> {
       ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
       Request update = validateUpdate(request.getRequest());
-      UpdateWorkflowExecutionLifecycleStage stage = request.getWaitPolicy().getLifecycleStage();
-      if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED) {
-        stage = UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
-      }
-      if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED) {
-        throw new PermissionDeniedException(
-            "UpdateWorkflowExecution issued asynchronously and waiting on update admitted is not supported.");
-      }
-      String updateId = update.getMeta().getUpdateId();
+      UpdateWorkflowExecutionLifecycleStage stage = updateStage(request);
       return Rpc.map(history.updateWorkflow(key, request.getFirstExecutionRunId(), update, updateWait(stage)),
-          status -> {
-            UpdateWorkflowExecutionResponse.Builder response = UpdateWorkflowExecutionResponse.newBuilder()
-                .setUpdateRef(updateRef(key, updateId))
-                .setStage(status.stage());
-            if (status.outcome() != null) {
-              response.setOutcome(status.outcome());
-            }
-            return response.build();
-          });
+          status -> updateResponse(key, update.getMeta().getUpdateId(), status));
     });
+  }
+
+  @Override
+  public void executeMultiOperation(ExecuteMultiOperationRequest request, StreamObserver<ExecuteMultiOperationResponse> observer) {
+    // Update-with-start, the only multi-operation Temporal allows: start (or use the running
+    // workflow, by the conflict policy), then admit the update to that run and wait as an update does.
+    Rpc.async(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      if (request.getOperationsCount() != 2 || !request.getOperations(0).hasStartWorkflow() || !request.getOperations(1).hasUpdateWorkflow()) {
+        throw new InvalidArgumentException("Operations have to be exactly [Start, Update].");
+      }
+      StartWorkflowExecutionRequest start = request.getOperations(0).getStartWorkflow();
+      UpdateWorkflowExecutionRequest update = request.getOperations(1).getUpdateWorkflow();
+      Request updateRequest = validateUpdateWithStart(request.getNamespace(), start, update);
+      UpdateWorkflowExecutionLifecycleStage stage = updateStage(update);
+      StartWorkflowResult started;
+      try {
+        started = history.startWorkflow(namespace.id(), start);
+      } catch (RuntimeException e) {
+        throw MultiOperationException.failedAt(0, 2, e);
+      }
+      ExecutionKey key = new ExecutionKey(namespace.id(), start.getWorkflowId(), started.runId());
+      CompletableFuture<HistoryEngine.UpdateStatus> updated;
+      try {
+        updated = history.updateWorkflow(key, "", updateRequest, updateWait(stage));
+      } catch (RuntimeException e) {
+        throw MultiOperationException.failedAt(1, 2, e);
+      }
+      // A client that goes away leaves the update's waiter to its (at most 20 s) server-side timeout.
+      return updated.handle((status, error) -> {
+        if (error != null) {
+          throw MultiOperationException.failedAt(1, 2, error instanceof java.util.concurrent.CompletionException wrapped
+              && wrapped.getCause() instanceof RuntimeException cause ? cause
+              : error instanceof RuntimeException runtime ? runtime : new java.util.concurrent.CompletionException(error));
+        }
+        return ExecuteMultiOperationResponse.newBuilder()
+            .addResponses(ExecuteMultiOperationResponse.Response.newBuilder().setStartWorkflow(
+                StartWorkflowExecutionResponse.newBuilder().setRunId(started.runId()).setStarted(started.started())))
+            .addResponses(ExecuteMultiOperationResponse.Response.newBuilder().setUpdateWorkflow(
+                updateResponse(key, updateRequest.getMeta().getUpdateId(), status)))
+            .build();
+      });
+    });
+  }
+
+  /** Temporal's checks of update-with-start, each failure reported against its operation. */
+  private static Request validateUpdateWithStart(String namespace, StartWorkflowExecutionRequest start,
+      UpdateWorkflowExecutionRequest update) {
+    try {
+      if (!start.getNamespace().equals(namespace)) {
+        throw new InvalidArgumentException("Operation namespace did not match request's namespace.");
+      }
+      if (!start.getCronSchedule().isEmpty()) {
+        throw new InvalidArgumentException("CronSchedule is not allowed.");
+      }
+      if (start.hasWorkflowStartDelay() && Durations.toMillis(start.getWorkflowStartDelay()) > 0) {
+        throw new InvalidArgumentException("WorkflowStartDelay is not supported.");
+      }
+      validateStart(start);
+      if (start.getRequestEagerExecution()) {
+        throw new InvalidArgumentException("RequestEagerExecution is not supported.");
+      }
+    } catch (RuntimeException e) {
+      throw MultiOperationException.failedAt(0, 2, e);
+    }
+    try {
+      if (!update.getNamespace().equals(namespace)) {
+        throw new InvalidArgumentException("Operation namespace did not match request's namespace.");
+      }
+      Validation.requireExecution(update.getWorkflowExecution());
+      if (!update.getFirstExecutionRunId().isEmpty()) {
+        throw new InvalidArgumentException("FirstExecutionRunId is not allowed.");
+      }
+      if (!update.getWorkflowExecution().getRunId().isEmpty()) {
+        throw new InvalidArgumentException("RunId is not allowed.");
+      }
+      if (!update.getWorkflowExecution().getWorkflowId().equals(start.getWorkflowId())) {
+        throw new InvalidArgumentException("WorkflowId is not consistent with previous operation(s).");
+      }
+      updateStage(update);
+      return validateUpdate(update.getRequest());
+    } catch (RuntimeException e) {
+      throw MultiOperationException.failedAt(1, 2, e);
+    }
+  }
+
+  /** The stage to wait for: COMPLETED when unspecified; ADMITTED is refused, as by Temporal. */
+  private static UpdateWorkflowExecutionLifecycleStage updateStage(UpdateWorkflowExecutionRequest request) {
+    UpdateWorkflowExecutionLifecycleStage stage = request.getWaitPolicy().getLifecycleStage();
+    if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED) {
+      return UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
+    }
+    if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED) {
+      throw new PermissionDeniedException(
+          "UpdateWorkflowExecution issued asynchronously and waiting on update admitted is not supported.");
+    }
+    return stage;
+  }
+
+  private static UpdateWorkflowExecutionResponse updateResponse(ExecutionKey key, String updateId, HistoryEngine.UpdateStatus status) {
+    UpdateWorkflowExecutionResponse.Builder response = UpdateWorkflowExecutionResponse.newBuilder()
+        .setUpdateRef(updateRef(key, updateId))
+        .setStage(status.stage());
+    if (status.outcome() != null) {
+      response.setOutcome(status.outcome());
+    }
+    return response.build();
   }
 
   /** Temporal's checks of an update request; an empty update id gets a generated one, as in Temporal. */
