@@ -151,8 +151,7 @@ final class Updates {
         if (state.workflowTask != null && state.workflowTask.attempt >= FAILING_TASK_ATTEMPT) {
           throw new FailedPreconditionException("Unable to perform workflow execution update due to Workflow Task in failed state.");
         }
-        Tracked entry = entries(key).computeIfAbsent(updateId, id -> new Tracked(request, false));
-        addWaiter(entry, wait.stage(), result);
+        track(key, updateId, request, false, wait.stage(), result);
         if (state.workflowTask == null) {
           workflowTasks.scheduleSpeculative(mutation);
         }
@@ -161,8 +160,13 @@ final class Updates {
     } catch (RuntimeException e) {
       forgetWaiter(key, updateId, result);
       // An admission whose change did not commit must not linger without a workflow task to carry it.
-      entries(key).computeIfPresent(updateId, (id, entry) ->
-          entry.request == request && entry.sentWithTaskId == 0 && entry.waiters.isEmpty() ? null : entry);
+      Map<String, Tracked> entries = tracked.get(key);
+      if (entries != null) {
+        synchronized (entries) {
+          entries.computeIfPresent(updateId, (id, entry) ->
+              entry.request == request && entry.sentWithTaskId == 0 && entry.waiters.isEmpty() ? null : entry);
+        }
+      }
       throw e;
     }
     return answer(key, updateId, found, result, wait);
@@ -176,7 +180,7 @@ final class Updates {
       if (durable != null) {
         return durable;
       }
-      Tracked entry = entries(key).get(updateId);
+      Tracked entry = find(key, updateId);
       if (entry == null || !state.running()) {
         throw new NotFoundException(state.running() ? "update " + updateId + " not found"
             : "workflow execution already completed");
@@ -184,7 +188,7 @@ final class Updates {
       if (wait.stage() != ACCEPTED && wait.stage() != COMPLETED) {
         return new Found(Status.admitted(), 0);
       }
-      addWaiter(entry, wait.stage(), result);
+      track(key, updateId, entry.request, false, wait.stage(), result);
       return Found.WAITING;
     });
     return answer(key, updateId, found, result, wait);
@@ -206,7 +210,7 @@ final class Updates {
     if (stage != COMPLETED) {
       return new Found(Status.accepted(), 0);
     }
-    addWaiter(entries(key).computeIfAbsent(updateId, id -> new Tracked(null, true)), stage, result);
+    track(key, updateId, null, true, stage, result);
     return Found.WAITING;
   }
 
@@ -240,21 +244,36 @@ final class Updates {
           + wait.stage() + " before the deadline"));
       return;
     }
-    Tracked entry = entries(key).get(updateId);
+    Tracked entry = find(key, updateId);
     result.complete(entry != null && entry.accepted ? Status.accepted() : Status.admitted());
   }
 
   private void forgetWaiter(ExecutionKey key, String updateId, CompletableFuture<Status> result) {
     Map<String, Tracked> entries = tracked.get(key);
-    Tracked entry = entries == null ? null : entries.get(updateId);
-    if (entry != null) {
-      entry.waiters.removeIf(waiter -> waiter.result() == result);
-      if (entry.request == null && entry.waiters.isEmpty()) {
-        // Tracked only for its callers (an accepted update): the mutable state remembers it.
-        entries.remove(updateId, entry);
+    if (entries == null) {
+      return;
+    }
+    synchronized (entries) {
+      Tracked entry = entries.get(updateId);
+      if (entry != null) {
+        entry.waiters.removeIf(waiter -> waiter.result() == result);
+        if (entry.request == null && entry.waiters.isEmpty()) {
+          // Tracked only for its callers (an accepted update): the mutable state remembers it.
+          entries.remove(updateId);
+        }
       }
     }
-    tracked.computeIfPresent(key, (k, map) -> map.isEmpty() ? null : map);
+  }
+
+  /** The update's entry, created if needed, with {@code result} waiting on it: one step, so a caller leaving meanwhile cannot orphan it. */
+  private Tracked track(ExecutionKey key, String updateId, Request request, boolean accepted, UpdateWorkflowExecutionLifecycleStage stage,
+      CompletableFuture<Status> result) {
+    Map<String, Tracked> entries = entries(key);
+    synchronized (entries) {
+      Tracked entry = entries.computeIfAbsent(updateId, id -> new Tracked(request, accepted));
+      addWaiter(entry, stage, result);
+      return entry;
+    }
   }
 
   private Map<String, Tracked> entries(ExecutionKey key) {
@@ -329,9 +348,13 @@ final class Updates {
     return byId;
   }
 
-  private Tracked admitted(ExecutionKey key, String updateId) {
+  private Tracked find(ExecutionKey key, String updateId) {
     Map<String, Tracked> entries = tracked.get(key);
-    Tracked entry = entries == null ? null : entries.get(updateId);
+    return entries == null ? null : entries.get(updateId);
+  }
+
+  private Tracked admitted(ExecutionKey key, String updateId) {
+    Tracked entry = find(key, updateId);
     return entry != null && entry.request != null ? entry : null;
   }
 
@@ -423,10 +446,9 @@ final class Updates {
   private void reject(ExecutionMutation mutation, String updateId, Failure failure) {
     ExecutionKey key = mutation.executionKey();
     mutation.afterCommit(() -> {
-      Map<String, Tracked> entries = tracked.get(key);
-      Tracked entry = entries == null ? null : entries.get(updateId);
+      Tracked entry = find(key, updateId);
       if (entry != null && !entry.accepted) {
-        entries.remove(updateId);
+        tracked.get(key).remove(updateId);
         entry.waiters.forEach(waiter -> waiter.result().complete(Status.completed(Outcome.newBuilder().setFailure(failure).build())));
       }
     });
@@ -466,6 +488,8 @@ final class Updates {
     if (!mutation.state().running()) {
       abortAll(mutation.executionKey());
     }
+    // Under the execution's lock, so no caller of this execution is about to use the map.
+    tracked.computeIfPresent(mutation.executionKey(), (key, map) -> map.isEmpty() ? null : map);
   }
 
   /** The workflow closed: accepted updates fail with Temporal's failure, admitted ones with NOT_FOUND. */
