@@ -106,7 +106,7 @@ public final class HourglassServer implements AutoCloseable {
       TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
       shards = new ShardController(stores.shards(), stores.timers(), options.shardCount(), processName(), clock, timerTarget,
           timerExecutor, TimerQueueConfig.defaults());
-      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces::nameOf);
+      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces);
       historyRef.set(history);
       shards.start();
 

@@ -19,12 +19,16 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -96,6 +100,29 @@ class DurabilityIT {
         results.add(activities.step(workflowId, step));
       }
       return String.join(",", results);
+    }
+  }
+
+  @WorkflowInterface
+  public interface FamilyWorkflow {
+    /** Starts {@code children} pipeline child workflows at once and joins their results. */
+    @WorkflowMethod
+    String run(int children);
+  }
+
+  public static class FamilyWorkflowImpl implements FamilyWorkflow {
+    @Override
+    public String run(int children) {
+      String parentId = Workflow.getInfo().getWorkflowId();
+      List<Promise<String>> results = new ArrayList<>();
+      for (int i = 0; i < children; i++) {
+        PipelineWorkflow child = Workflow.newChildWorkflowStub(PipelineWorkflow.class, ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(parentId + "-child-" + i)
+            .setWorkflowTaskTimeout(Duration.ofSeconds(2))
+            .build());
+        results.add(Async.function(child::run, 2, 200L));
+      }
+      return results.stream().map(Promise::get).collect(Collectors.joining("|"));
     }
   }
 
@@ -207,15 +234,8 @@ class DurabilityIT {
   @Test
   void everyWorkflowCompletesExactlyOnceAfterTheServerProcessIsKilledMidFlight() throws Exception {
     int workflowCount = 50;
-    Path dbFile = dataDir.resolve("hourglass.db");
-    // Kept under target/ so a failed run can be diagnosed after the temporary directory is gone.
-    Path serverLog = Files.createDirectories(Path.of("target", "server-logs")).resolve("DurabilityIT-crash.log");
-    Files.deleteIfExists(serverLog);
-    int port = ServerProcess.freePort();
-    ServerProcess doomed = ServerProcess.start(dbFile, port, serverLog);
-    serverProcesses.add(doomed);
     ActivityCompletionAcknowledgements acknowledgements = new ActivityCompletionAcknowledgements();
-    sdk = SdkEnvironment.connect(doomed.target(), List.of(acknowledgements));
+    ServerProcess doomed = startServerProcess("DurabilityIT-crash.log", acknowledgements);
     CountingActivitiesImpl activities = new CountingActivitiesImpl();
     startPipelineWorker(activities, WorkerOptions.getDefaultInstance());
     Map<String, WorkflowExecution> runs = new LinkedHashMap<>();
@@ -232,8 +252,7 @@ class DurabilityIT {
     Set<String> acknowledgedBeforeKill = activities.stepsOf(acknowledgements.snapshot());
     log.info("killed the server with {} of {} activity completions acknowledged", acknowledgedBeforeKill.size(), workflowCount * STEPS);
     assertThat(acknowledgedBeforeKill).as("the kill must come mid-flight").hasSizeLessThan(workflowCount * STEPS);
-    ServerProcess restarted = ServerProcess.start(dbFile, port, serverLog);
-    serverProcesses.add(restarted);
+    restartServerProcess(doomed, "DurabilityIT-crash.log");
 
     Map<String, CompletableFuture<String>> results = new LinkedHashMap<>();
     runs.forEach((workflowId, run) -> results.put(
@@ -257,6 +276,79 @@ class DurabilityIT {
         }
       }
     }
+  }
+
+  @Test
+  void parentsAndChildrenCompleteExactlyOnceAfterTheServerProcessIsKilledMidFlight() throws Exception {
+    int parentCount = 20;
+    int childCount = 3;
+    ActivityCompletionAcknowledgements acknowledgements = new ActivityCompletionAcknowledgements();
+    ServerProcess doomed = startServerProcess("DurabilityIT-children-crash.log", acknowledgements);
+    CountingActivitiesImpl activities = new CountingActivitiesImpl();
+    sdk.startWorker(TASK_QUEUE, worker -> {
+      worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class, FamilyWorkflowImpl.class);
+      worker.registerActivitiesImplementations(activities);
+    });
+    List<String> parentIds = new ArrayList<>();
+    for (int i = 0; i < parentCount; i++) {
+      String workflowId = String.format("family-%02d", i);
+      WorkflowClient.start(sdk.client().newWorkflowStub(FamilyWorkflow.class, options(workflowId))::run, childCount);
+      parentIds.add(workflowId);
+    }
+    await("some child activity completions acknowledged").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        .until(() -> acknowledgements.count() >= parentCount);
+
+    doomed.kill();
+    Set<String> acknowledgedBeforeKill = activities.stepsOf(acknowledgements.snapshot());
+    assertThat(acknowledgedBeforeKill).as("the kill must come mid-flight").hasSizeLessThan(parentCount * childCount * 2);
+    restartServerProcess(doomed, "DurabilityIT-children-crash.log");
+
+    Map<String, CompletableFuture<String>> results = new LinkedHashMap<>();
+    parentIds.forEach(workflowId -> results.put(workflowId, sdk.client().newUntypedWorkflowStub(workflowId).getResultAsync(String.class)));
+    HistoryProbe history = new HistoryProbe(sdk.client());
+    awaitAll(results, Duration.ofSeconds(90), history);
+    String expected = String.join("|", java.util.Collections.nCopies(childCount, expectedResult(2)));
+    for (String parentId : parentIds) {
+      assertThat(results.get(parentId).get()).as("result of %s", parentId).isEqualTo(expected);
+      List<HistoryEvent> events = history.events(parentId);
+      assertThat(events).as("event ids of %s", parentId).extracting(HistoryEvent::getEventId)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().collect(Collectors.toList()));
+      assertThat(HistoryProbe.count(events, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).isEqualTo(childCount);
+      assertThat(HistoryProbe.count(events, EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)).isEqualTo(childCount);
+      assertThat(HistoryProbe.count(events, EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED)).isEqualTo(childCount);
+      for (int i = 0; i < childCount; i++) {
+        String childId = parentId + "-child-" + i;
+        assertCleanHistory(childId, history.events(childId), 2);
+        var childInfo = sdk.client().newUntypedWorkflowStub(childId).describe();
+        assertThat(childInfo.getExecution().getRunId()).as("one run of %s", childId).isEqualTo(childInfo.getFirstRunId());
+        for (int step = 1; step <= 2; step++) {
+          String key = CountingActivitiesImpl.key(childId, step);
+          assertThat(activities.executionsOf(childId, step)).as("executions of %s", key)
+              .isBetween(1, acknowledgedBeforeKill.contains(key) ? 1 : 3);
+        }
+      }
+    }
+  }
+
+  /**
+   * Starts the server as its own process on a fresh data file and connects the SDK to it; its log
+   * is kept under target/ so a failed run can be diagnosed after the temporary directory is gone.
+   */
+  private ServerProcess startServerProcess(String logName, ActivityCompletionAcknowledgements acknowledgements) throws Exception {
+    Files.deleteIfExists(serverLog(logName));
+    ServerProcess process = ServerProcess.start(dataDir.resolve("hourglass.db"), ServerProcess.freePort(), serverLog(logName));
+    serverProcesses.add(process);
+    sdk = SdkEnvironment.connect(process.target(), List.of(acknowledgements));
+    return process;
+  }
+
+  /** A new server process on the killed one's data file and port, logging to the same file. */
+  private void restartServerProcess(ServerProcess killed, String logName) throws Exception {
+    serverProcesses.add(ServerProcess.start(dataDir.resolve("hourglass.db"), killed.port(), serverLog(logName)));
+  }
+
+  private static Path serverLog(String logName) throws Exception {
+    return Files.createDirectories(Path.of("target", "server-logs")).resolve(logName);
   }
 
   /** Waits for every result; on timeout, names the workflows that did not finish and shows a few histories. */

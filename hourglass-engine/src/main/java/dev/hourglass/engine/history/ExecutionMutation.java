@@ -45,6 +45,8 @@ final class ExecutionMutation {
   private boolean stateChanged;
   /** In-memory effects that may happen only once this change is durable (callers told of a rejected update). */
   private final List<Runnable> afterCommit = new ArrayList<>();
+  /** Whether this change closed the run (its close event is among the new events). */
+  private boolean closesRun;
   /** The run this change starts (continue-as-new), written in the same transaction. */
   private ExecutionMutation newRun;
 
@@ -151,6 +153,23 @@ final class ExecutionMutation {
     long timerId = shard.nextId();
     newTimers.add(new TimerRecord(shard.shardId(), timerId, fireTimeMillis, executionKey(), kind.code(), eventId, attempt, name));
     return timerId;
+  }
+
+  /**
+   * Adds a transfer task: work on another execution that must happen because of this change
+   * (start a child, tell a parent, deliver a signal). It is a timer row due now, so it commits
+   * with this change and is retried until done, across crashes.
+   */
+  long addTransfer(TimerKind kind, long eventId) {
+    return addTimer(nowMillis, kind, eventId, 0, "");
+  }
+
+  void markClosesRun() {
+    closesRun = true;
+  }
+
+  boolean closesRun() {
+    return closesRun;
   }
 
   void deleteTimer(long timerId) {

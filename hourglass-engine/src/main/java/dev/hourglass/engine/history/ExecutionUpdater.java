@@ -48,6 +48,8 @@ final class ExecutionUpdater {
   private MatchingEngine matching;
   /** Told of every commit while the execution is still locked (queries waiting for a workflow task). */
   private java.util.function.Consumer<ExecutionMutation> commitListener = mutation -> { };
+  /** Sees every change before it is committed, to add what a closing run owes others (parent, children). */
+  private java.util.function.Consumer<ExecutionMutation> beforeCommit = mutation -> { };
 
   ExecutionUpdater(ExecutionStore store, ShardController shards, Clock clock, HistoryWatchers watchers) {
     this.store = requireNonNull(store, "store is null");
@@ -63,6 +65,10 @@ final class ExecutionUpdater {
 
   void setCommitListener(java.util.function.Consumer<ExecutionMutation> listener) {
     this.commitListener = requireNonNull(listener, "listener is null");
+  }
+
+  void setBeforeCommit(java.util.function.Consumer<ExecutionMutation> hook) {
+    this.beforeCommit = requireNonNull(hook, "hook is null");
   }
 
   Clock clock() {
@@ -131,6 +137,27 @@ final class ExecutionUpdater {
     }
   }
 
+  /** {@link #read}, or null when the execution does not exist. */
+  <T> T readIfExists(ExecutionKey key, Function<MutableState, T> reader) {
+    try {
+      return read(key, reader);
+    } catch (NotFoundException e) {
+      return null;
+    }
+  }
+
+  /** {@link #update} of an execution that may be gone (deleted): then there is nothing to change. */
+  void updateIfExists(ExecutionKey key, java.util.function.Consumer<ExecutionMutation> change) {
+    try {
+      update(key, mutation -> {
+        change.accept(mutation);
+        return null;
+      });
+    } catch (NotFoundException e) {
+      // the execution is gone: nothing to record there
+    }
+  }
+
   /** Committed events {@code from..to} of a cached execution, if held in memory; null otherwise. */
   java.util.List<io.temporal.api.history.v1.HistoryEvent> recentEvents(ExecutionKey key, long from, long to) {
     ExecutionEntry entry = cache.getIfPresent(key);
@@ -150,6 +177,7 @@ final class ExecutionUpdater {
     T result;
     try {
       result = change.apply(mutation);
+      beforeCommit.accept(mutation);
     } catch (RuntimeException e) {
       // The change may have touched the state before failing: drop it, the store has the truth.
       entry.invalidate();

@@ -11,6 +11,7 @@ import dev.hourglass.common.NotFoundException;
 import dev.hourglass.common.WorkflowKey;
 import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.matching.PollerInfo;
+import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
@@ -66,20 +67,30 @@ public final class HistoryEngine {
   private final Signals signals;
   private final Queries queries;
   private final Updates updates;
+  private final ChildWorkflows children;
+  private final ExternalRequests externalRequests;
 
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
-      ScheduledExecutorService scheduler, Function<String, String> namespaceNames) {
+      ScheduledExecutorService scheduler, NamespaceRegistry namespaces) {
     this.store = requireNonNull(store, "store is null");
     HistoryWatchers watchers = new HistoryWatchers();
     this.updater = new ExecutionUpdater(store, shards, clock, watchers);
     this.updater.setMatching(matching);
     this.workflowTasks = new WorkflowTasks(matching);
-    this.activities = new Activities(workflowTasks, namespaceNames);
+    this.activities = new Activities(workflowTasks, namespaces::nameOf);
     this.signals = new Signals(workflowTasks);
     this.starter = new WorkflowStarter(store, updater, workflowTasks, signals);
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
+    this.children = new ChildWorkflows(store, updater, starter, workflowTasks, signals, reader, namespaces);
+    this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
     this.updates = new Updates(updater, reader, workflowTasks, scheduler);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, updates);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, updates);
+    this.updater.setBeforeCommit(mutation -> {
+      HistoryLimits.enforce(mutation, workflowTasks);
+      if (mutation.closesRun()) {
+        children.onRunClosed(mutation);
+      }
+    });
     this.queries = new Queries(updater, reader, matching, scheduler, clock);
     this.updater.setCommitListener(mutation -> {
       queries.onCommitted(mutation);
@@ -354,6 +365,10 @@ public final class HistoryEngine {
   /** A durable timer is due: apply what it guards, if that still matters. */
   public void fireTimer(TimerRecord timer) {
     TimerKind kind = TimerKind.fromCode(timer.kind());
+    if (kind.crossesExecutions()) {
+      fireTransfer(kind, timer);
+      return;
+    }
     try {
       updater.update(timer.execution(), mutation -> {
         onTimer(mutation, kind, timer);
@@ -361,6 +376,17 @@ public final class HistoryEngine {
       });
     } catch (NotFoundException e) {
       // The execution is gone (deleted): the timer has nothing to do.
+    }
+  }
+
+  /** Transfer tasks take several executions' locks one after another, so they run outside any update. */
+  private void fireTransfer(TimerKind kind, TimerRecord task) {
+    switch (kind) {
+      case START_CHILD_WORKFLOW -> children.startChild(task);
+      case RECORD_CHILD_COMPLETION -> children.recordCompletion(task);
+      case APPLY_PARENT_CLOSE_POLICY -> children.applyParentClosePolicy(task);
+      case SIGNAL_EXTERNAL_WORKFLOW, CANCEL_EXTERNAL_WORKFLOW -> externalRequests.deliver(task);
+      default -> throw new IllegalArgumentException("not a transfer task: " + kind);
     }
   }
 
@@ -411,6 +437,8 @@ public final class HistoryEngine {
                 WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(RetryState.RETRY_STATE_TIMEOUT)));
       }
       case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
+      case START_CHILD_WORKFLOW, RECORD_CHILD_COMPLETION, SIGNAL_EXTERNAL_WORKFLOW, CANCEL_EXTERNAL_WORKFLOW, APPLY_PARENT_CLOSE_POLICY ->
+          throw new IllegalStateException("transfer tasks are fired by fireTransfer");
     }
   }
 
@@ -418,21 +446,7 @@ public final class HistoryEngine {
 
   public void terminate(ExecutionKey key, String reason, Payloads details, String identity) {
     updater.update(key, mutation -> {
-      MutableState state = mutation.state();
-      if (!state.running()) {
-        throw new NotFoundException("workflow execution already completed");
-      }
-      workflowTasks.flushBuffered(mutation);
-      WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
-          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, event -> {
-            WorkflowExecutionTerminatedEventAttributes.Builder attributes = WorkflowExecutionTerminatedEventAttributes.newBuilder()
-                .setReason(reason)
-                .setIdentity(identity);
-            if (details != null) {
-              attributes.setDetails(details);
-            }
-            event.setWorkflowExecutionTerminatedEventAttributes(attributes);
-          });
+      WorkflowCloser.terminate(mutation, workflowTasks, reason, details, identity);
       return null;
     });
   }
@@ -491,6 +505,12 @@ public final class HistoryEngine {
     if (state.searchAttributes != null) {
       info.setSearchAttributes(state.searchAttributes);
     }
+    if (state.hasParent()) {
+      info.setParentNamespaceId(started.getParentWorkflowNamespaceId()).setParentExecution(started.getParentWorkflowExecution());
+    }
+    if (started.hasRootWorkflowExecution()) {
+      info.setRootExecution(started.getRootWorkflowExecution());
+    }
     DescribeWorkflowExecutionResponse.Builder response = DescribeWorkflowExecutionResponse.newBuilder()
         .setExecutionConfig(WorkflowExecutionConfig.newBuilder()
             .setTaskQueue(started.getTaskQueue())
@@ -529,6 +549,14 @@ public final class HistoryEngine {
         pending.setExpirationTime(Timestamps.fromMillis(activity.scheduledTimeMillis + scheduleToClose));
       }
       response.addPendingActivities(pending);
+    }
+    for (ChildInfo child : state.children.values()) {
+      response.addPendingChildren(io.temporal.api.workflow.v1.PendingChildExecutionInfo.newBuilder()
+          .setWorkflowId(child.workflowId)
+          .setRunId(child.startedRunId)
+          .setWorkflowTypeName(child.workflowType)
+          .setInitiatedId(child.initiatedEventId)
+          .setParentClosePolicy(io.temporal.api.enums.v1.ParentClosePolicy.forNumber(child.parentClosePolicy)));
     }
     WorkflowTaskInfo task = state.workflowTask;
     if (task != null) {

@@ -50,6 +50,10 @@ final class MutableState {
   Memo memo;
   SearchAttributes searchAttributes;
   long historySizeBytes;
+  /** Child workflows initiated and not yet closed, by initiated event id. */
+  Map<Long, ChildInfo> children = new TreeMap<>();
+  /** Signals and cancel requests sent to other workflows, not yet confirmed, by initiated event id. */
+  Map<Long, ExternalRequestInfo> externalRequests = new TreeMap<>();
 
   // ---- workflow updates (see Updates) ----
   /** Accepted updates by update id, for de-duplication and polling: their accepted and completed event ids. */
@@ -57,6 +61,10 @@ final class MutableState {
 
   boolean running() {
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
+  }
+
+  boolean hasParent() {
+    return startedAttributes.hasParentWorkflowExecution();
   }
 
   String workflowType() {

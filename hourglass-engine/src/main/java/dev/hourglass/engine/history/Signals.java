@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.hourglass.common.NotFoundException;
 import io.temporal.api.common.v1.Header;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.WorkflowExecutionCancelRequestedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionSignaledEventAttributes;
@@ -26,12 +27,21 @@ final class Signals {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
   }
 
-  /** A signal to be applied with a workflow's arguments. */
-  record Signal(String name, Payloads input, Header header, String identity, String requestId) {
+  /**
+   * A signal to be applied with a workflow's arguments.
+   *
+   * @param externalExecution the workflow that sent it with a SignalExternalWorkflowExecution
+   *     command; null when a client sent it
+   */
+  record Signal(String name, Payloads input, Header header, String identity, String requestId, WorkflowExecution externalExecution) {
     Signal {
       requireNonNull(name, "name is null");
       requireNonNull(identity, "identity is null");
       requireNonNull(requestId, "requestId is null");
+    }
+
+    Signal(String name, Payloads input, Header header, String identity, String requestId) {
+      this(name, input, header, identity, requestId, null);
     }
   }
 
@@ -54,11 +64,20 @@ final class Signals {
       if (signal.header() != null) {
         attributes.setHeader(signal.header());
       }
+      if (signal.externalExecution() != null) {
+        attributes.setExternalWorkflowExecution(signal.externalExecution());
+      }
       event.setWorkflowExecutionSignaledEventAttributes(attributes);
     })));
   }
 
   void requestCancel(ExecutionMutation mutation, String reason, String identity, String requestId) {
+    requestCancel(mutation, reason, identity, requestId, null, 0);
+  }
+
+  /** A cancellation request; from another workflow's command when {@code externalExecution} is set. */
+  void requestCancel(ExecutionMutation mutation, String reason, String identity, String requestId, WorkflowExecution externalExecution,
+      long externalInitiatedEventId) {
     MutableState state = mutation.state();
     if (!state.running()) {
       throw new NotFoundException("workflow execution already completed");
@@ -70,9 +89,15 @@ final class Signals {
     state.cancelRequested = true;
     state.cancelRequestId = requestId;
     workflowTasks.appendExternal(mutation, List.of(mutation.unnumbered(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
-        event -> event.setWorkflowExecutionCancelRequestedEventAttributes(WorkflowExecutionCancelRequestedEventAttributes.newBuilder()
-            .setCause(reason)
-            .setIdentity(identity)))));
+        event -> {
+          WorkflowExecutionCancelRequestedEventAttributes.Builder attributes = WorkflowExecutionCancelRequestedEventAttributes.newBuilder()
+              .setCause(reason)
+              .setIdentity(identity);
+          if (externalExecution != null) {
+            attributes.setExternalWorkflowExecution(externalExecution).setExternalInitiatedEventId(externalInitiatedEventId);
+          }
+          event.setWorkflowExecutionCancelRequestedEventAttributes(attributes);
+        })));
   }
 
   private static void trimRequestIds(MutableState state) {

@@ -14,7 +14,14 @@ enum TimerKind {
   WORKFLOW_TASK_START_TO_CLOSE(7),
   WORKFLOW_TASK_SCHEDULE_TO_START(8),
   WORKFLOW_RUN_TIMEOUT(9),
-  WORKFLOW_TASK_RETRY(10);
+  WORKFLOW_TASK_RETRY(10),
+  // Transfer tasks: immediate work that reaches another execution (see CrossExecutionTasks). They
+  // are timer rows due at once, so they survive a crash like any timer and fire after a restart.
+  START_CHILD_WORKFLOW(11),
+  RECORD_CHILD_COMPLETION(12),
+  SIGNAL_EXTERNAL_WORKFLOW(13),
+  CANCEL_EXTERNAL_WORKFLOW(14),
+  APPLY_PARENT_CLOSE_POLICY(15);
 
   private final int code;
 
@@ -24,6 +31,11 @@ enum TimerKind {
 
   int code() {
     return code;
+  }
+
+  /** Whether firing it changes another execution (and so is applied outside this one's lock). */
+  boolean crossesExecutions() {
+    return code >= 11 && code <= 19;
   }
 
   static TimerKind fromCode(int code) {

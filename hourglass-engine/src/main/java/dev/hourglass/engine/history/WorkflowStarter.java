@@ -8,11 +8,12 @@ import dev.hourglass.common.WorkflowAlreadyStartedException;
 import dev.hourglass.common.WorkflowKey;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
+import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionContinuedAsNewEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
@@ -58,6 +59,30 @@ final class WorkflowStarter {
    * instead, and a new one gets the signal right after its started event.
    */
   StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
+    return start(namespaceId, request, signal, Optional.empty());
+  }
+
+  /**
+   * The parent of a child workflow, as its started event names it.
+   *
+   * @param root the first workflow of the parent chain (the parent's root, or the parent itself)
+   */
+  record ParentRef(String namespace, String namespaceId, WorkflowExecution execution, long initiatedEventId, WorkflowExecution root) {
+    ParentRef {
+      requireNonNull(namespace, "namespace is null");
+      requireNonNull(namespaceId, "namespaceId is null");
+      requireNonNull(execution, "execution is null");
+      requireNonNull(root, "root is null");
+    }
+  }
+
+  /** Starts a child workflow: a start whose run names its parent. */
+  StartWorkflowResult startChild(String namespaceId, StartWorkflowExecutionRequest request, ParentRef parent) {
+    return start(namespaceId, request, Optional.empty(), Optional.of(parent));
+  }
+
+  private StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
+      Optional<ParentRef> parent) {
     WorkflowKey workflow = new WorkflowKey(namespaceId, request.getWorkflowId());
     ReentrantLock lock = stripes[Math.floorMod(workflow.hashCode(), LOCK_STRIPES)];
     lock.lock();
@@ -68,7 +93,7 @@ final class WorkflowStarter {
       Optional<CurrentExecution> current = Optional.empty();
       for (int attempt = 0; ; attempt++) {
         try {
-          return startLocked(workflow, request, signal, current);
+          return startLocked(workflow, request, signal, parent, current);
         } catch (ConditionFailedException e) {
           if (attempt >= 3) {
             throw e;
@@ -82,7 +107,7 @@ final class WorkflowStarter {
   }
 
   private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
-      Optional<CurrentExecution> current) {
+      Optional<ParentRef> parent, Optional<CurrentExecution> current) {
     if (current.isPresent()) {
       CurrentExecution run = current.get();
       if (signal.isPresent() && run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE) {
@@ -106,6 +131,13 @@ final class WorkflowStarter {
       checkReusePolicy(request.getWorkflowIdReusePolicy(), run, workflow);
     }
     MutableState state = newState(workflow, request);
+    parent.ifPresent(ref -> state.startedAttributes = state.startedAttributes.toBuilder()
+        .setParentWorkflowNamespace(ref.namespace())
+        .setParentWorkflowNamespaceId(ref.namespaceId())
+        .setParentWorkflowExecution(ref.execution())
+        .setParentInitiatedEventId(ref.initiatedEventId())
+        .setRootWorkflowExecution(ref.root())
+        .build());
     String runId = state.runId;
     Optional<String> expectedRunId = current.map(CurrentExecution::runId);
     updater.create(state, mutation -> {
@@ -194,6 +226,7 @@ final class WorkflowStarter {
     if (command.hasFailure()) {
       nextAttributes.setContinuedFailure(command.getFailure());
     }
+    inheritParent(previous, nextAttributes);
     nextState.startedAttributes = nextAttributes.build();
 
     WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
@@ -224,6 +257,19 @@ final class WorkflowStarter {
     mutation.setCurrent(new CurrentExecution(state.namespaceId, state.workflowId, nextState.runId,
         WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, nextState.startRequestId), Optional.of(state.runId));
     initializeRun(mutation.startNewRun(nextState), request, Optional.empty());
+  }
+
+  /** A later run of a chain (continue-as-new, retry, cron) still belongs to the first run's parent. */
+  static void inheritParent(WorkflowExecutionStartedEventAttributes previous, WorkflowExecutionStartedEventAttributes.Builder next) {
+    if (previous.hasParentWorkflowExecution()) {
+      next.setParentWorkflowNamespace(previous.getParentWorkflowNamespace())
+          .setParentWorkflowNamespaceId(previous.getParentWorkflowNamespaceId())
+          .setParentWorkflowExecution(previous.getParentWorkflowExecution())
+          .setParentInitiatedEventId(previous.getParentInitiatedEventId());
+    }
+    if (previous.hasRootWorkflowExecution()) {
+      next.setRootWorkflowExecution(previous.getRootWorkflowExecution());
+    }
   }
 
   private static void checkReusePolicy(WorkflowIdReusePolicy policy, CurrentExecution run, WorkflowKey workflow) {

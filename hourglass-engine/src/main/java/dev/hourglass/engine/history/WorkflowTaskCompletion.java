@@ -68,12 +68,17 @@ final class WorkflowTaskCompletion {
   private final WorkflowTasks workflowTasks;
   private final Activities activities;
   private final WorkflowStarter starter;
+  private final ChildWorkflows children;
+  private final ExternalRequests externalRequests;
   private final Updates updates;
 
-  WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter, Updates updates) {
+  WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter, ChildWorkflows children,
+      ExternalRequests externalRequests, Updates updates) {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.activities = requireNonNull(activities, "activities is null");
     this.starter = requireNonNull(starter, "starter is null");
+    this.children = requireNonNull(children, "children is null");
+    this.externalRequests = requireNonNull(externalRequests, "externalRequests is null");
     this.updates = requireNonNull(updates, "updates is null");
   }
 
@@ -110,6 +115,8 @@ final class WorkflowTaskCompletion {
     for (Command command : commands) {
       try {
         normalized.add(validate(state, command, normalized));
+      } catch (LimitExceededException e) {
+        return reject(mutation, e.taskFailedCause(), e.getMessage(), request.getIdentity());
       } catch (InvalidArgumentException e) {
         return reject(mutation, causeFor(command.getCommandType()), e.getMessage(), request.getIdentity());
       }
@@ -206,9 +213,13 @@ final class WorkflowTaskCompletion {
    * Checks one command before any is applied, against the state and the commands before it in the
    * same completion; returns it with defaults filled in.
    */
-  private static Command validate(MutableState state, Command command, List<Command> earlier) {
+  private Command validate(MutableState state, Command command, List<Command> earlier) {
     switch (command.getCommandType()) {
       case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> {
+        if (state.activities.size() + count(earlier, command.getCommandType()) >= Activities.MAX_PENDING_ACTIVITIES) {
+          throw new LimitExceededException(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED,
+              "the number of pending activities, " + Activities.MAX_PENDING_ACTIVITIES + ", has reached the per-workflow limit");
+        }
         ScheduleActivityTaskCommandAttributes attributes = Activities.normalize(command.getScheduleActivityTaskCommandAttributes(), state);
         for (Command other : earlier) {
           if (other.hasScheduleActivityTaskCommandAttributes()
@@ -261,6 +272,18 @@ final class WorkflowTaskCompletion {
         }
         return command;
       }
+      case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> {
+        return command.toBuilder().setStartChildWorkflowExecutionCommandAttributes(children.validate(state,
+            command.getStartChildWorkflowExecutionCommandAttributes(), count(earlier, command.getCommandType()))).build();
+      }
+      case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> {
+        return command.toBuilder().setSignalExternalWorkflowExecutionCommandAttributes(externalRequests.validate(state,
+            command.getSignalExternalWorkflowExecutionCommandAttributes(), count(earlier, command.getCommandType()))).build();
+      }
+      case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> {
+        return command.toBuilder().setRequestCancelExternalWorkflowExecutionCommandAttributes(externalRequests.validate(state,
+            command.getRequestCancelExternalWorkflowExecutionCommandAttributes(), count(earlier, command.getCommandType()))).build();
+      }
       case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION, COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
           COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
           COMMAND_TYPE_PROTOCOL_MESSAGE -> {
@@ -269,6 +292,10 @@ final class WorkflowTaskCompletion {
       default -> throw new InvalidArgumentException("Command " + command.getCommandType()
           + " is not supported by this Hourglass version (see docs/compatibility.md).");
     }
+  }
+
+  private static int count(List<Command> commands, CommandType type) {
+    return (int) commands.stream().filter(command -> command.getCommandType() == type).count();
   }
 
   private static boolean startsTimer(List<Command> commands, String timerId) {
@@ -397,6 +424,12 @@ final class WorkflowTaskCompletion {
               event.setWorkflowExecutionCanceledEventAttributes(WorkflowExecutionCanceledEventAttributes.newBuilder()
                   .setDetails(command.getCancelWorkflowExecutionCommandAttributes().getDetails())
                   .setWorkflowTaskCompletedEventId(completedEventId)));
+      case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION ->
+          children.initiate(mutation, command.getStartChildWorkflowExecutionCommandAttributes(), completedEventId);
+      case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION ->
+          externalRequests.initiateSignal(mutation, command.getSignalExternalWorkflowExecutionCommandAttributes(), completedEventId);
+      case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION ->
+          externalRequests.initiateCancel(mutation, command.getRequestCancelExternalWorkflowExecutionCommandAttributes(), completedEventId);
       case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION ->
           starter.continueAsNew(mutation, command.getContinueAsNewWorkflowExecutionCommandAttributes(), completedEventId, identity);
       default -> throw new IllegalStateException("command passed validation but has no handler: " + command.getCommandType());

@@ -22,7 +22,9 @@ import io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes;
 import io.temporal.api.history.v1.WorkflowTaskTimedOutEventAttributes;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The workflow task's life cycle inside an execution: scheduling it (sticky or normal queue),
@@ -33,6 +35,8 @@ import java.util.List;
 final class WorkflowTasks {
   /** Marks a buffered close event whose started event id is the event flushed just before it. */
   static final long STARTED_EVENT_ID_OF_PREVIOUS = -1;
+  /** Marks a child's close event whose ChildWorkflowExecutionStarted is flushed in the same batch. */
+  static final long STARTED_EVENT_ID_OF_CHILD = -2;
 
   private final MatchingEngine matching;
 
@@ -91,12 +95,13 @@ final class WorkflowTasks {
   }
 
   static WorkflowTaskStartedEventAttributes startedAttributes(MutableState state, WorkflowTaskInfo task) {
-    return WorkflowTaskStartedEventAttributes.newBuilder()
+    WorkflowTaskStartedEventAttributes.Builder started = WorkflowTaskStartedEventAttributes.newBuilder()
         .setScheduledEventId(task.scheduledEventId)
         .setIdentity(task.startedIdentity)
         .setRequestId(task.startedRequestId)
-        .setHistorySizeBytes(state.historySizeBytes)
-        .build();
+        .setHistorySizeBytes(state.historySizeBytes);
+    HistoryLimits.suggestContinueAsNew(state, started);
+    return started.build();
   }
 
   /**
@@ -167,13 +172,67 @@ final class WorkflowTasks {
     return true;
   }
 
-  /** Appends events, giving a close event marked {@link #STARTED_EVENT_ID_OF_PREVIOUS} the id of the one before it. */
+  /**
+   * Appends events, giving a close event marked {@link #STARTED_EVENT_ID_OF_PREVIOUS} the id of the
+   * one before it, and a child's close event marked {@link #STARTED_EVENT_ID_OF_CHILD} the id of
+   * that child's started event in this batch; a pending child learns its started event id here.
+   */
   private static void appendLinked(ExecutionMutation mutation, List<HistoryEvent.Builder> events) {
     long previousId = 0;
+    Map<Long, Long> childStartedIds = new HashMap<>();
     for (HistoryEvent.Builder event : events) {
       linkStartedEvent(event, previousId);
-      previousId = mutation.appendBuilt(event).getEventId();
+      linkChildStartedEvent(event, childStartedIds);
+      HistoryEvent appended = mutation.appendBuilt(event);
+      previousId = appended.getEventId();
+      if (appended.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
+        long initiatedEventId = appended.getChildWorkflowExecutionStartedEventAttributes().getInitiatedEventId();
+        childStartedIds.put(initiatedEventId, previousId);
+        ChildInfo child = mutation.state().children.get(initiatedEventId);
+        if (child != null) {
+          child.startedEventId = previousId;
+        }
+      }
     }
+  }
+
+  private static void linkChildStartedEvent(HistoryEvent.Builder event, Map<Long, Long> childStartedIds) {
+    switch (event.getEventType()) {
+      case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED -> {
+        var attributes = event.getChildWorkflowExecutionCompletedEventAttributesBuilder();
+        attributes.setStartedEventId(childStartedId(attributes.getStartedEventId(), attributes.getInitiatedEventId(), childStartedIds));
+      }
+      case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED -> {
+        var attributes = event.getChildWorkflowExecutionFailedEventAttributesBuilder();
+        attributes.setStartedEventId(childStartedId(attributes.getStartedEventId(), attributes.getInitiatedEventId(), childStartedIds));
+      }
+      case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED -> {
+        var attributes = event.getChildWorkflowExecutionCanceledEventAttributesBuilder();
+        attributes.setStartedEventId(childStartedId(attributes.getStartedEventId(), attributes.getInitiatedEventId(), childStartedIds));
+      }
+      case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT -> {
+        var attributes = event.getChildWorkflowExecutionTimedOutEventAttributesBuilder();
+        attributes.setStartedEventId(childStartedId(attributes.getStartedEventId(), attributes.getInitiatedEventId(), childStartedIds));
+      }
+      case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED -> {
+        var attributes = event.getChildWorkflowExecutionTerminatedEventAttributesBuilder();
+        attributes.setStartedEventId(childStartedId(attributes.getStartedEventId(), attributes.getInitiatedEventId(), childStartedIds));
+      }
+      default -> {
+        // not a child's close event
+      }
+    }
+  }
+
+  private static long childStartedId(long startedEventId, long initiatedEventId, Map<Long, Long> childStartedIds) {
+    if (startedEventId != STARTED_EVENT_ID_OF_CHILD) {
+      return startedEventId;
+    }
+    Long id = childStartedIds.get(initiatedEventId);
+    if (id == null) {
+      throw new IllegalStateException("child started event of initiated event " + initiatedEventId + " is not in this batch");
+    }
+    return id;
   }
 
   private static void linkStartedEvent(HistoryEvent.Builder event, long previousId) {
