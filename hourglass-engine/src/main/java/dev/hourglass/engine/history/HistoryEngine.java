@@ -67,6 +67,7 @@ public final class HistoryEngine {
   private final Signals signals;
   private final Queries queries;
   private final Updates updates;
+  private final Resets resets;
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
 
@@ -84,6 +85,7 @@ public final class HistoryEngine {
     this.children = new ChildWorkflows(store, updater, starter, workflowTasks, signals, reader, namespaces);
     this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
     this.updates = new Updates(updater, reader, workflowTasks, scheduler);
+    this.resets = new Resets(updater, reader, workflowTasks, activities);
     this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, updates);
     this.updater.setBeforeCommit(mutation -> {
       HistoryLimits.enforce(mutation, workflowTasks);
@@ -454,6 +456,17 @@ public final class HistoryEngine {
   public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
       boolean waitNewEvent, HistoryEventFilterType filter) {
     return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter);
+  }
+
+  /**
+   * ResetWorkflowExecution of {@code base} (a run, or the current run when its run id is empty) to
+   * the workflow task that {@code workflowTaskFinishEventId} ends; returns the new run's id.
+   */
+  public String reset(String namespaceId, WorkflowExecution base, long workflowTaskFinishEventId, String reason, String requestId,
+      io.temporal.api.enums.v1.ResetReapplyType reapplyType, java.util.Set<io.temporal.api.enums.v1.ResetReapplyExcludeType> excludeTypes) {
+    ExecutionKey baseKey = resolveRun(namespaceId, base);
+    ExecutionKey current = resolveRun(namespaceId, WorkflowExecution.newBuilder().setWorkflowId(base.getWorkflowId()).build());
+    return resets.reset(new Resets.Request(baseKey, workflowTaskFinishEventId, reason, requestId, reapplyType, excludeTypes), current);
   }
 
   public io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse getHistoryReverse(ExecutionKey key,

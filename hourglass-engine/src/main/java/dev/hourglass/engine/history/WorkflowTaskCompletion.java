@@ -382,15 +382,7 @@ final class WorkflowTaskCompletion {
             event.setUpsertWorkflowSearchAttributesEventAttributes(UpsertWorkflowSearchAttributesEventAttributes.newBuilder()
                 .setSearchAttributes(upsert)
                 .setWorkflowTaskCompletedEventId(completedEventId)));
-        SearchAttributes.Builder merged = state.searchAttributes == null ? SearchAttributes.newBuilder() : state.searchAttributes.toBuilder();
-        upsert.getIndexedFieldsMap().forEach((name, value) -> {
-          if (value.getData().isEmpty()) {
-            merged.removeIndexedFields(name);
-          } else {
-            merged.putIndexedFields(name, value);
-          }
-        });
-        state.searchAttributes = merged.build();
+        state.searchAttributes = Upserts.searchAttributes(state.searchAttributes, upsert);
       }
       case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
         Memo upsert = command.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo();
@@ -398,15 +390,7 @@ final class WorkflowTaskCompletion {
             event.setWorkflowPropertiesModifiedEventAttributes(WorkflowPropertiesModifiedEventAttributes.newBuilder()
                 .setUpsertedMemo(upsert)
                 .setWorkflowTaskCompletedEventId(completedEventId)));
-        Memo.Builder merged = state.memo == null ? Memo.newBuilder() : state.memo.toBuilder();
-        upsert.getFieldsMap().forEach((name, value) -> {
-          if (value.getData().isEmpty()) {
-            merged.removeFields(name);
-          } else {
-            merged.putFields(name, value);
-          }
-        });
-        state.memo = merged.build();
+        state.memo = Upserts.memo(state.memo, upsert);
       }
       case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION -> WorkflowCloser.close(mutation,
           WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, event ->

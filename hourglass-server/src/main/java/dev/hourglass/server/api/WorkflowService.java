@@ -215,6 +215,24 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   }
 
   @Override
+  public void resetWorkflowExecution(ResetWorkflowExecutionRequest request, StreamObserver<ResetWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireExecution(request.getWorkflowExecution());
+      if (request.getRequestId().length() > Validation.MAX_ID_LENGTH) {
+        throw new InvalidArgumentException("RequestId length exceeds limit.");
+      }
+      if (request.getPostResetOperationsCount() > 0) {
+        throw new InvalidArgumentException("Post-reset operations are not supported by this Hourglass version yet (see docs/compatibility.md).");
+      }
+      String runId = history.reset(namespace.id(), request.getWorkflowExecution(), request.getWorkflowTaskFinishEventId(),
+          request.getReason(), request.getRequestId(), request.getResetReapplyType(),
+          java.util.Set.copyOf(request.getResetReapplyExcludeTypesList()));
+      return ResetWorkflowExecutionResponse.newBuilder().setRunId(runId).build();
+    });
+  }
+
+  @Override
   public void getWorkflowExecutionHistoryReverse(GetWorkflowExecutionHistoryReverseRequest request,
       StreamObserver<GetWorkflowExecutionHistoryReverseResponse> observer) {
     Rpc.unary(observer, () -> history.getHistoryReverse(resolve(request.getNamespace(), request.getExecution()),
