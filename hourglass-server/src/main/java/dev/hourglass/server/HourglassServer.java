@@ -9,6 +9,7 @@ import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
+import dev.hourglass.server.api.ClientFeatures;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.store.Stores;
 import dev.hourglass.store.sql.SqliteDatabase;
@@ -112,7 +113,7 @@ public final class HourglassServer implements AutoCloseable {
 
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
-          .addService(new WorkflowService(namespaces, history, matching, VERSION))
+          .addService(io.grpc.ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, VERSION), new ClientFeatures()))
           .addService(health.getHealthService())
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)

@@ -152,7 +152,9 @@ final class Updates {
           throw new FailedPreconditionException("Unable to perform workflow execution update due to Workflow Task in failed state.");
         }
         track(key, updateId, request, false, wait.stage(), result);
-        if (state.workflowTask == null) {
+        // While the first workflow task waits out a backoff (start delay, retry, cron), the update
+        // waits for that task: a speculative one would start the workflow early.
+        if (state.workflowTask == null && !FirstWorkflowTaskBackoff.waiting(state)) {
           workflowTasks.scheduleSpeculative(mutation);
         }
         return Found.WAITING;

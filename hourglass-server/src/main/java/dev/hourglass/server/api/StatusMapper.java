@@ -16,6 +16,7 @@ import dev.hourglass.common.ResourceExhaustedException;
 import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.UnavailableException;
 import dev.hourglass.common.WorkflowAlreadyStartedException;
+import dev.hourglass.common.WorkflowNotReadyException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.temporal.api.enums.v1.ResourceExhaustedCause;
@@ -28,6 +29,7 @@ import io.temporal.api.errordetails.v1.PermissionDeniedFailure;
 import io.temporal.api.errordetails.v1.QueryFailedFailure;
 import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
+import io.temporal.api.errordetails.v1.WorkflowNotReadyFailure;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -73,6 +75,9 @@ final class StatusMapper {
     }
     if (cause instanceof AlreadyExistsException e) {
       return status(Code.ALREADY_EXISTS, e.getMessage(), NamespaceAlreadyExistsFailure.getDefaultInstance());
+    }
+    if (cause instanceof WorkflowNotReadyException e) {
+      return status(Code.FAILED_PRECONDITION, e.getMessage(), WorkflowNotReadyFailure.getDefaultInstance());
     }
     if (cause instanceof FailedPreconditionException e) {
       return status(Code.FAILED_PRECONDITION, e.getMessage(), null);
