@@ -75,13 +75,24 @@ class ClientErrorsTest {
     List<List<String>> commands = List.of(
         List.of("workflow", "list"),
         List.of("workflow", "count", "-q", "ExecutionStatus = 'Running'"),
-        List.of("workflow", "reset", "-w", "x", "--event-id", "3", "--reason", "test"),
-        List.of("workflow", "update", "execute", "-w", "x", "--name", "u"),
         List.of("operator", "search-attribute", "list"));
     for (List<String> command : commands) {
       CliResult result = cli.run(command.toArray(String[]::new));
       assertThat(result.exitCode()).as(command + "\n" + result).isEqualTo(1);
       assertThat(result.err()).as(command.toString()).startsWith("Error: UNIMPLEMENTED: ").hasLineCount(1);
+    }
+  }
+
+  @Test
+  void resetAndUpdateOfAnUnknownWorkflowAreNotFound() {
+    CliHarness cli = CliHarness.forServer(server.target());
+    List<List<String>> commands = List.of(
+        List.of("workflow", "reset", "-w", "x", "--event-id", "3", "--reason", "test"),
+        List.of("workflow", "update", "execute", "-w", "x", "--name", "u"));
+    for (List<String> command : commands) {
+      CliResult result = cli.run(command.toArray(String[]::new));
+      assertThat(result.exitCode()).as(command + "\n" + result).isEqualTo(1);
+      assertThat(result.err()).as(command.toString()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
     }
   }
 

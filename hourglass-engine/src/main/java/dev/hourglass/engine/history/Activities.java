@@ -124,7 +124,6 @@ final class Activities {
 
   private ActivityInfo scheduleWithoutDispatch(ExecutionMutation mutation, ScheduleActivityTaskCommandAttributes command,
       long completedEventId) {
-    MutableState state = mutation.state();
     ActivityTaskScheduledEventAttributes attributes = ActivityTaskScheduledEventAttributes.newBuilder()
         .setActivityId(command.getActivityId())
         .setActivityType(command.getActivityType())
@@ -141,18 +140,35 @@ final class Activities {
         .build();
     HistoryEvent scheduled = mutation.append(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
         event -> event.setActivityTaskScheduledEventAttributes(attributes));
+    return track(mutation, attributes, scheduled.getEventId());
+  }
+
+  /** The pending activity of a scheduled event, with its schedule-to-close timer from now. */
+  private static ActivityInfo track(ExecutionMutation mutation, ActivityTaskScheduledEventAttributes attributes, long scheduledEventId) {
     ActivityInfo activity = new ActivityInfo();
-    activity.scheduledEventId = scheduled.getEventId();
-    activity.activityId = command.getActivityId();
+    activity.scheduledEventId = scheduledEventId;
+    activity.activityId = attributes.getActivityId();
     activity.attributes = attributes;
     activity.scheduledTimeMillis = mutation.nowMillis();
-    state.activities.put(activity.scheduledEventId, activity);
+    mutation.state().activities.put(activity.scheduledEventId, activity);
     long scheduleToClose = Durations.toMillis(attributes.getScheduleToCloseTimeout());
     if (scheduleToClose > 0) {
       activity.scheduleToCloseTimerId = mutation.addTimer(activity.scheduledTimeMillis + scheduleToClose,
           TimerKind.ACTIVITY_SCHEDULE_TO_CLOSE, activity.scheduledEventId, 0, "");
     }
     return activity;
+  }
+
+  /**
+   * An activity pending at the point a run was reset to: scheduled again from now, attempt 1, as
+   * Temporal reschedules the activities of a reset run (their events are already in the copied history).
+   */
+  void reschedule(ExecutionMutation mutation, ActivityTaskScheduledEventAttributes attributes, long scheduledEventId,
+      long cancelRequestedEventId) {
+    ActivityInfo activity = track(mutation, attributes, scheduledEventId);
+    activity.cancelRequested = cancelRequestedEventId != 0;
+    activity.cancelRequestedEventId = cancelRequestedEventId;
+    dispatchAttempt(mutation, activity);
   }
 
   /** Puts the current attempt in the task queue, guarded by its schedule-to-start timeout. */

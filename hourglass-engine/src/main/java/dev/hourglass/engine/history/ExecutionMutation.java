@@ -43,6 +43,8 @@ final class ExecutionMutation {
   private final List<Long> deletedTimers = new ArrayList<>();
   private Optional<CurrentExecutionWrite> current = Optional.empty();
   private boolean stateChanged;
+  /** In-memory effects that may happen only once this change is durable (callers told of a rejected update). */
+  private final List<Runnable> afterCommit = new ArrayList<>();
   /** Whether this change closed the run (its close event is among the new events). */
   private boolean closesRun;
   /** The run this change starts (continue-as-new, retry, cron, terminate-existing), written in the same transaction. */
@@ -101,6 +103,15 @@ final class ExecutionMutation {
 
   ExecutionKey executionKey() {
     return new ExecutionKey(state.namespaceId, state.workflowId, state.runId);
+  }
+
+  /** Runs {@code action} after this change commits (under the execution's lock); never if it fails. */
+  void afterCommit(Runnable action) {
+    afterCommit.add(action);
+  }
+
+  void runAfterCommit() {
+    afterCommit.forEach(Runnable::run);
   }
 
   /** Marks a change of the mutable state that appends no event (a heartbeat, an attempt started). */

@@ -191,6 +191,7 @@ final class ExecutionUpdater {
       throw e;
     }
     if (mutation.isEmpty()) {
+      mutation.runAfterCommit();
       return result;
     }
     // The run this change starts (continue-as-new, retry, cron) is cached, locked, before the
@@ -224,6 +225,7 @@ final class ExecutionUpdater {
     }
     entry.dbVersion = expectedDbVersion + 1;
     entry.appendCommitted(mutation.newEvents());
+    mutation.runAfterCommit();
     commitListener.accept(mutation);
     return result;
   }

@@ -64,6 +64,8 @@ public final class HistoryEngine {
   private final Signals signals;
   private final Queries queries;
   private final RunOutcomes outcomes;
+  private final Updates updates;
+  private final Resets resets;
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
   private final Schedules schedules;
@@ -82,8 +84,10 @@ public final class HistoryEngine {
     this.outcomes = new RunOutcomes(starter, reader);
     this.children = new ChildWorkflows(store, updater, starter, workflowTasks, signals, reader, namespaces);
     this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
+    this.updates = new Updates(updater, reader, workflowTasks, scheduler);
+    this.resets = new Resets(updater, reader, workflowTasks, activities);
     this.schedules = new Schedules(store, updater, starter, workflowTasks, signals);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, outcomes);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, outcomes, updates);
     this.updater.setBeforeCommit(mutation -> {
       HistoryLimits.enforce(mutation, workflowTasks);
       if (mutation.closesRun()) {
@@ -92,7 +96,10 @@ public final class HistoryEngine {
       }
     });
     this.queries = new Queries(updater, reader, matching, scheduler, clock);
-    this.updater.setCommitListener(queries::onCommitted);
+    this.updater.setCommitListener(mutation -> {
+      queries.onCommitted(mutation);
+      updates.onCommitted(mutation);
+    });
   }
 
   public StartWorkflowResult startWorkflow(String namespaceId, StartWorkflowExecutionRequest request) {
@@ -175,7 +182,7 @@ public final class HistoryEngine {
     }
     ExecutionKey key = task.execution();
     record Started(WorkflowTaskInfo task, long previousStartedEventId, long readUpTo, String workflowType, String taskQueue,
-        List<HistoryEvent> transientEvents) {}
+        List<HistoryEvent> transientEvents, List<io.temporal.api.protocol.v1.Message> messages) {}
     Started started;
     try {
       started = updater.update(key, mutation -> {
@@ -201,7 +208,7 @@ public final class HistoryEngine {
             TimerKind.WORKFLOW_TASK_START_TO_CLOSE, workflowTask.taskId, workflowTask.attempt, "");
         long readUpTo = workflowTask.isTransient() ? state.nextEventId - 1 : workflowTask.startedEventId;
         return new Started(copy(workflowTask), state.lastCompletedWorkflowTaskStartedEventId, readUpTo, state.workflowType(),
-            state.taskQueue(), WorkflowTasks.transientEvents(state, workflowTask));
+            state.taskQueue(), WorkflowTasks.transientEvents(state, workflowTask), updates.deliver(key, workflowTask));
       });
     } catch (NotFoundException e) {
       return Optional.empty();
@@ -222,6 +229,7 @@ public final class HistoryEngine {
         .setStartedEventId(workflowTask.startedEventId)
         .setAttempt(workflowTask.attempt)
         .setHistory(History.newBuilder().addAllEvents(events))
+        .addAllMessages(started.messages())
         .setWorkflowExecutionTaskQueue(TaskQueue.newBuilder().setName(started.taskQueue()).setKind(TaskQueueKind.TASK_QUEUE_KIND_NORMAL))
         .setScheduledTime(Timestamps.fromMillis(workflowTask.scheduledTimeMillis))
         .setStartedTime(Timestamps.fromMillis(workflowTask.startedTimeMillis));
@@ -241,8 +249,14 @@ public final class HistoryEngine {
     return copy;
   }
 
-  /** Applies the worker's commands; returns activity tasks started eagerly for that worker. */
-  public List<PollActivityTaskQueueResponse> respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request) {
+  /**
+   * What a workflow task completion answers: activity tasks started eagerly for the worker, and the
+   * event id to roll its history back to when a speculative task was dropped (0 otherwise).
+   */
+  public record WorkflowTaskCompleted(List<PollActivityTaskQueueResponse> eagerActivities, long resetHistoryEventId) {}
+
+  /** Applies the worker's commands and update messages. */
+  public WorkflowTaskCompleted respondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest request) {
     TaskToken token = workflowTaskToken(request.getTaskToken());
     WorkflowTaskCompletion.Outcome outcome = updater.update(token.execution(), mutation -> {
       startedWorkflowTask(mutation.state(), token);
@@ -251,7 +265,28 @@ public final class HistoryEngine {
     if (outcome.rejected()) {
       throw new InvalidArgumentException(outcome.rejection());
     }
-    return outcome.eagerActivities();
+    return new WorkflowTaskCompleted(outcome.eagerActivities(), outcome.resetHistoryEventId());
+  }
+
+  // ---- workflow updates ----
+
+  /** How a caller waits for an update: the stage, and how long (the server's long-poll or the client's deadline). */
+  public record UpdateWait(io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage stage, long timeoutMillis,
+      boolean clientDeadline) {}
+
+  /** An update's stage and, once completed, its outcome (null before). */
+  public record UpdateStatus(io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage stage,
+      io.temporal.api.update.v1.Outcome outcome) {}
+
+  public CompletableFuture<UpdateStatus> updateWorkflow(ExecutionKey key, String firstExecutionRunId,
+      io.temporal.api.update.v1.Request request, UpdateWait wait) {
+    return updates.update(key, firstExecutionRunId, request, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()))
+        .thenApply(status -> new UpdateStatus(status.stage(), status.outcome()));
+  }
+
+  public CompletableFuture<UpdateStatus> pollUpdate(ExecutionKey key, String updateId, UpdateWait wait) {
+    return updates.poll(key, updateId, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()))
+        .thenApply(status -> new UpdateStatus(status.stage(), status.outcome()));
   }
 
   public void respondWorkflowTaskFailed(ByteString taskToken, WorkflowTaskFailedCause cause, Failure failure, String identity) {
@@ -496,6 +531,40 @@ public final class HistoryEngine {
   public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
       boolean waitNewEvent, HistoryEventFilterType filter, boolean clientFollowsNextRunId) {
     return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter, clientFollowsNextRunId);
+  }
+
+  /**
+   * ResetWorkflowExecution of {@code base} (a run, or the current run when its run id is empty) to
+   * the workflow task that {@code workflowTaskFinishEventId} ends; returns the new run's id.
+   */
+  public String reset(String namespaceId, WorkflowExecution base, long workflowTaskFinishEventId, String reason, String requestId,
+      io.temporal.api.enums.v1.ResetReapplyType reapplyType, java.util.Set<io.temporal.api.enums.v1.ResetReapplyExcludeType> excludeTypes) {
+    ExecutionKey baseKey = resolveRun(namespaceId, base);
+    ExecutionKey current = resolveRun(namespaceId, WorkflowExecution.newBuilder().setWorkflowId(base.getWorkflowId()).build());
+    return resets.reset(new Resets.Request(baseKey, workflowTaskFinishEventId, reason, requestId, reapplyType, excludeTypes), current);
+  }
+
+  public io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse getHistoryReverse(ExecutionKey key,
+      ByteString pageToken, int maximumPageSize) {
+    return reader.getHistoryReverse(key, pageToken, maximumPageSize);
+  }
+
+  /**
+   * ResetStickyTaskQueue: the next workflow task goes to the normal queue with full history (a
+   * task already on the sticky queue moves there by its schedule-to-start timeout).
+   */
+  public void resetStickyTaskQueue(ExecutionKey key) {
+    updater.update(key, mutation -> {
+      MutableState state = mutation.state();
+      if (!state.running()) {
+        throw new NotFoundException("workflow execution already completed");
+      }
+      if (!state.stickyTaskQueue.isEmpty()) {
+        WorkflowTasks.clearSticky(state);
+        mutation.touch();
+      }
+      return null;
+    });
   }
 
   public DescribeWorkflowExecutionResponse describe(ExecutionKey key) {

@@ -12,6 +12,7 @@ import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,6 +118,24 @@ final class HistoryReader {
     response.setHistory(History.newBuilder().addAllEvents(events));
     if (!complete || (follow && snapshot.running())) {
       response.setNextPageToken(encodeToken(nextFrom));
+    }
+    return response.build();
+  }
+
+  /**
+   * GetWorkflowExecutionHistoryReverse: committed events newest first, one page at a time; the
+   * token is the event id the next page starts from (counting down).
+   */
+  GetWorkflowExecutionHistoryReverseResponse getHistoryReverse(ExecutionKey key, ByteString pageToken, int maximumPageSize) {
+    int pageSize = maximumPageSize <= 0 ? DEFAULT_PAGE_SIZE : maximumPageSize;
+    long last = pageToken.isEmpty() ? snapshot(key).nextEventId() - 1 : decodeToken(pageToken);
+    long first = Math.max(1, last - pageSize + 1);
+    List<HistoryEvent> events = new ArrayList<>(readEvents(key, first, last, pageSize));
+    java.util.Collections.reverse(events);
+    GetWorkflowExecutionHistoryReverseResponse.Builder response = GetWorkflowExecutionHistoryReverseResponse.newBuilder()
+        .setHistory(History.newBuilder().addAllEvents(events));
+    if (first > 1) {
+      response.setNextPageToken(encodeToken(first - 1));
     }
     return response.build();
   }

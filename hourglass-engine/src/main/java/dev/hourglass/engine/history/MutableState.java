@@ -67,6 +67,10 @@ final class MutableState {
    */
   long backoffTimerId;
 
+  // ---- workflow updates (see Updates) ----
+  /** Accepted updates by update id, for de-duplication and polling: their accepted and completed event ids. */
+  Map<String, UpdateInfo> updates = new LinkedHashMap<>();
+
   boolean running() {
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
   }

@@ -25,6 +25,8 @@ import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.temporal.api.protocol.v1.Message;
 
 /**
  * RespondWorkflowTaskCompleted: the worker's commands become events, in command order, after
@@ -44,11 +46,15 @@ final class WorkflowTaskCompletion {
    *
    * @param eagerActivities activity tasks started for the completing worker (eager execution)
    */
-  record Outcome(String rejection, List<PollActivityTaskQueueResponse> eagerActivities) {
+  record Outcome(String rejection, List<PollActivityTaskQueueResponse> eagerActivities, long resetHistoryEventId) {
     static final Outcome ACCEPTED = new Outcome(null, List.of());
 
     Outcome(String rejection) {
       this(rejection, List.of());
+    }
+
+    Outcome(String rejection, List<PollActivityTaskQueueResponse> eagerActivities) {
+      this(rejection, eagerActivities, 0);
     }
 
     boolean rejected() {
@@ -62,21 +68,33 @@ final class WorkflowTaskCompletion {
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
   private final RunOutcomes outcomes;
+  private final Updates updates;
 
   WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter, ChildWorkflows children,
-      ExternalRequests externalRequests, RunOutcomes outcomes) {
+      ExternalRequests externalRequests, RunOutcomes outcomes, Updates updates) {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.activities = requireNonNull(activities, "activities is null");
     this.starter = requireNonNull(starter, "starter is null");
     this.children = requireNonNull(children, "children is null");
     this.externalRequests = requireNonNull(externalRequests, "externalRequests is null");
     this.outcomes = requireNonNull(outcomes, "outcomes is null");
+    this.updates = requireNonNull(updates, "updates is null");
   }
 
   Outcome complete(ExecutionMutation mutation, RespondWorkflowTaskCompletedRequest request) {
     MutableState state = mutation.state();
     WorkflowTaskInfo task = state.workflowTask;
     List<Command> commands = request.getCommandsList();
+    Map<String, Message> messages;
+    try {
+      messages = updates.validate(mutation.executionKey(), state, request);
+    } catch (InvalidArgumentException e) {
+      return reject(mutation, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE, e.getMessage(),
+          request.getIdentity());
+    }
+    if (Updates.discardable(state, request)) {
+      return discardSpeculative(mutation, task, messages, commands);
+    }
 
     boolean closes = false;
     for (int i = 0; i < commands.size(); i++) {
@@ -135,6 +153,8 @@ final class WorkflowTaskCompletion {
       if (!closes && eager.size() < MAX_EAGER_ACTIVITIES && isEager(state, command)) {
         eager.add(activities.scheduleEager(mutation, command.getScheduleActivityTaskCommandAttributes(), completedEventId,
             request.getIdentity()));
+      } else if (command.getCommandType() == CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE) {
+        updates.apply(mutation, messages.get(command.getProtocolMessageCommandAttributes().getMessageId()), completedEventId);
       } else {
         apply(mutation, command, completedEventId, request.getIdentity());
       }
@@ -142,11 +162,30 @@ final class WorkflowTaskCompletion {
         mutation.attachUserMetadata(firstEvent, command.getUserMetadata());
       }
     }
+    boolean updatesWaiting = updates.afterCommands(mutation, task, messages, normalized);
     boolean newEvents = workflowTasks.flushBuffered(mutation);
     if (state.running() && (newEvents || request.getForceCreateNewWorkflowTask())) {
       workflowTasks.schedule(mutation, 1);
+    } else if (state.running() && updatesWaiting) {
+      workflowTasks.scheduleSpeculative(mutation);
     }
     return new Outcome(null, eager);
+  }
+
+  /**
+   * A speculative task in which the worker only rejected updates leaves no trace in history, as in
+   * Temporal; the worker is told to roll its history back to the last completed task.
+   */
+  private Outcome discardSpeculative(ExecutionMutation mutation, WorkflowTaskInfo task, Map<String, Message> messages,
+      List<Command> commands) {
+    MutableState state = mutation.state();
+    mutation.deleteTimer(task.timeoutTimerId);
+    state.workflowTask = null;
+    mutation.touch();
+    if (updates.afterCommands(mutation, task, messages, commands)) {
+      workflowTasks.scheduleSpeculative(mutation);
+    }
+    return new Outcome(null, List.of(), state.lastCompletedWorkflowTaskStartedEventId);
   }
 
   private Outcome reject(ExecutionMutation mutation, WorkflowTaskFailedCause cause, String message, String identity) {
@@ -243,7 +282,8 @@ final class WorkflowTaskCompletion {
             command.getRequestCancelExternalWorkflowExecutionCommandAttributes(), count(earlier, command.getCommandType()))).build();
       }
       case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION, COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
-          COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
+          COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
+          COMMAND_TYPE_PROTOCOL_MESSAGE -> {
         return command;
       }
       default -> throw new InvalidArgumentException("Command " + command.getCommandType()
@@ -339,15 +379,7 @@ final class WorkflowTaskCompletion {
             event.setUpsertWorkflowSearchAttributesEventAttributes(UpsertWorkflowSearchAttributesEventAttributes.newBuilder()
                 .setSearchAttributes(upsert)
                 .setWorkflowTaskCompletedEventId(completedEventId)));
-        SearchAttributes.Builder merged = state.searchAttributes == null ? SearchAttributes.newBuilder() : state.searchAttributes.toBuilder();
-        upsert.getIndexedFieldsMap().forEach((name, value) -> {
-          if (value.getData().isEmpty()) {
-            merged.removeIndexedFields(name);
-          } else {
-            merged.putIndexedFields(name, value);
-          }
-        });
-        state.searchAttributes = merged.build();
+        state.searchAttributes = Upserts.searchAttributes(state.searchAttributes, upsert);
       }
       case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
         Memo upsert = command.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo();
@@ -355,15 +387,7 @@ final class WorkflowTaskCompletion {
             event.setWorkflowPropertiesModifiedEventAttributes(WorkflowPropertiesModifiedEventAttributes.newBuilder()
                 .setUpsertedMemo(upsert)
                 .setWorkflowTaskCompletedEventId(completedEventId)));
-        Memo.Builder merged = state.memo == null ? Memo.newBuilder() : state.memo.toBuilder();
-        upsert.getFieldsMap().forEach((name, value) -> {
-          if (value.getData().isEmpty()) {
-            merged.removeFields(name);
-          } else {
-            merged.putFields(name, value);
-          }
-        });
-        state.memo = merged.build();
+        state.memo = Upserts.memo(state.memo, upsert);
       }
       case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION ->
           outcomes.complete(mutation, command.getCompleteWorkflowExecutionCommandAttributes().getResult(), completedEventId);

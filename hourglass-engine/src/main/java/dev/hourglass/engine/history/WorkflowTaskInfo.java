@@ -24,11 +24,20 @@ final class WorkflowTaskInfo {
   /** Timer row guarding this task (schedule-to-start on sticky queues, then start-to-close); 0 if none. */
   long timeoutTimerId;
 
+  /**
+   * Scheduled only to deliver workflow updates (Temporal's speculative task): like a transient
+   * attempt its events are written only when it completes, and not at all if the worker only
+   * rejects updates.
+   */
+  boolean speculative;
+  /** For a speculative task, the next event id when it was scheduled: events since then forbid dropping it. */
+  long speculativeNextEventId;
+
   boolean started() {
     return startedTimeMillis != 0;
   }
 
   boolean isTransient() {
-    return attempt > 1;
+    return attempt > 1 || speculative;
   }
 }

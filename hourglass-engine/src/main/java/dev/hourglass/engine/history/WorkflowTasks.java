@@ -56,9 +56,20 @@ final class WorkflowTasks {
   }
 
   void schedule(ExecutionMutation mutation, int attempt) {
+    schedule(mutation, attempt, false);
+  }
+
+  /** A workflow task only to deliver workflow updates: no events unless the worker does more than reject (see {@link Updates}). */
+  void scheduleSpeculative(ExecutionMutation mutation) {
+    schedule(mutation, 1, true);
+  }
+
+  private void schedule(ExecutionMutation mutation, int attempt, boolean speculative) {
     MutableState state = mutation.state();
     WorkflowTaskInfo task = new WorkflowTaskInfo();
     task.attempt = attempt;
+    task.speculative = speculative;
+    task.speculativeNextEventId = speculative ? state.nextEventId : 0;
     task.sticky = !state.stickyTaskQueue.isEmpty() && matching.isStickyQueueAlive(state.namespaceId, state.stickyTaskQueue);
     task.taskQueue = task.sticky ? state.stickyTaskQueue : state.taskQueue();
     task.scheduledTimeMillis = mutation.nowMillis();

@@ -56,8 +56,7 @@ public final class MatchingEngine {
 
   /** Whether any worker polled the queue lately (for a clear error when nobody will answer). */
   public boolean hasRecentPoller(String namespaceId, String taskQueue, TaskKind kind) {
-    TaskQueueKey key = new TaskQueueKey(namespaceId, taskQueue, kind);
-    TaskQueue<?> queue = kind == TaskKind.WORKFLOW ? workflowQueues.get(key) : activityQueues.get(key);
+    TaskQueue<?> queue = queue(new TaskQueueKey(namespaceId, taskQueue, kind));
     return queue != null && queue.hasRecentPoller(STICKY_POLLER_ALIVE_MILLIS * 6);
   }
 
@@ -117,10 +116,27 @@ public final class MatchingEngine {
     return queue != null && queue.hasRecentPoller(STICKY_POLLER_ALIVE_MILLIS);
   }
 
+  /** Pollers of a queue seen within the last five minutes, newest first (DescribeTaskQueue). */
+  public java.util.List<PollerSeen> recentPollers(String namespaceId, String taskQueue, TaskKind kind) {
+    TaskQueue<?> queue = queue(new TaskQueueKey(namespaceId, taskQueue, kind));
+    return queue == null ? java.util.List.of() : queue.recentPollers();
+  }
+
+  /** Most backlog rows counted by {@link #backlogCount}: DescribeTaskQueue reports a hint, not an audit. */
+  public static final int MAX_COUNTED_BACKLOG = 1_000;
+
+  /** Tasks waiting in the queue's durable backlog, counted up to {@link #MAX_COUNTED_BACKLOG}. */
+  public int backlogCount(String namespaceId, String taskQueue, TaskKind kind) {
+    return store.readTasks(namespaceId, taskQueue, kind, MAX_COUNTED_BACKLOG).size();
+  }
+
+  private TaskQueue<?> queue(TaskQueueKey key) {
+    return key.kind() == TaskKind.WORKFLOW ? workflowQueues.get(key) : activityQueues.get(key);
+  }
+
   /** Waiting pollers of a queue, for DescribeTaskQueue. */
   public int waitingPollers(String namespaceId, String taskQueue, TaskKind kind) {
-    TaskQueueKey key = new TaskQueueKey(namespaceId, taskQueue, kind);
-    TaskQueue<?> queue = kind == TaskKind.WORKFLOW ? workflowQueues.get(key) : activityQueues.get(key);
+    TaskQueue<?> queue = queue(new TaskQueueKey(namespaceId, taskQueue, kind));
     return queue == null ? 0 : queue.waitingPollers();
   }
 

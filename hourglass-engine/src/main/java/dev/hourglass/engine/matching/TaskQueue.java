@@ -55,6 +55,11 @@ final class TaskQueue<R> {
   /** Counts tasks left in the store only; a read that saw none added meanwhile can clear the flag. */
   private long storeOnlyAdds;
   private long lastPollMillis;
+  /** When each poller identity last polled, oldest first; kept {@link #POLLER_HISTORY_MILLIS}, for DescribeTaskQueue. */
+  private final java.util.LinkedHashMap<String, Long> pollerLastAccess = new java.util.LinkedHashMap<>();
+  /** Temporal shows pollers seen within the last five minutes. */
+  static final long POLLER_HISTORY_MILLIS = 5 * 60_000;
+  private static final int MAX_POLLER_HISTORY = 1_000;
 
   TaskQueue(TaskQueueKey key, TaskStore store, Executor executor, Clock clock) {
     this.key = requireNonNull(key, "key is null");
@@ -109,6 +114,7 @@ final class TaskQueue<R> {
     TaskRecord task;
     synchronized (this) {
       lastPollMillis = clock.millis();
+      rememberPoller(poller.info.identity(), lastPollMillis);
       task = buffer.poll();
       if (task == null) {
         pollers.add(poller);
@@ -140,6 +146,31 @@ final class TaskQueue<R> {
   /** Whether a worker polled this queue lately (or waits on it now): sticky queues use it. */
   synchronized boolean hasRecentPoller(long withinMillis) {
     return !pollers.isEmpty() || clock.millis() - lastPollMillis < withinMillis;
+  }
+
+  private void rememberPoller(String identity, long nowMillis) {
+    pollerLastAccess.remove(identity);
+    pollerLastAccess.put(identity, nowMillis);
+    forgetOldPollers(nowMillis);
+  }
+
+  private void forgetOldPollers(long nowMillis) {
+    var oldest = pollerLastAccess.entrySet().iterator();
+    while (oldest.hasNext()) {
+      var entry = oldest.next();
+      if (pollerLastAccess.size() <= MAX_POLLER_HISTORY && nowMillis - entry.getValue() < POLLER_HISTORY_MILLIS) {
+        return;
+      }
+      oldest.remove();
+    }
+  }
+
+  /** Identities that polled within the poller history window, with their last poll time, newest first. */
+  synchronized List<PollerSeen> recentPollers() {
+    forgetOldPollers(clock.millis());
+    List<PollerSeen> seen = new java.util.ArrayList<>();
+    pollerLastAccess.forEach((identity, millis) -> seen.add(0, new PollerSeen(identity, millis)));
+    return seen;
   }
 
   synchronized int waitingPollers() {

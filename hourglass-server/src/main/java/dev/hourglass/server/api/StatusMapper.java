@@ -11,6 +11,7 @@ import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.common.InvalidArgumentException;
 import dev.hourglass.common.NamespaceNotFoundException;
 import dev.hourglass.common.NotFoundException;
+import dev.hourglass.common.PermissionDeniedException;
 import dev.hourglass.common.ResourceExhaustedException;
 import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.UnavailableException;
@@ -21,7 +22,10 @@ import io.grpc.protobuf.StatusProto;
 import io.temporal.api.enums.v1.ResourceExhaustedCause;
 import io.temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
+import io.temporal.api.errordetails.v1.MultiOperationExecutionFailure;
 import io.temporal.api.errordetails.v1.NotFoundFailure;
+import io.temporal.api.failure.v1.MultiOperationExecutionAborted;
+import io.temporal.api.errordetails.v1.PermissionDeniedFailure;
 import io.temporal.api.errordetails.v1.QueryFailedFailure;
 import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
@@ -46,6 +50,9 @@ final class StatusMapper {
     Throwable cause = unwrap(error);
     if (cause instanceof StatusRuntimeException status) {
       return status;
+    }
+    if (cause instanceof MultiOperationException e) {
+      return multiOperationStatus(e);
     }
     if (cause instanceof WorkflowAlreadyStartedException e) {
       return status(Code.ALREADY_EXISTS, e.getMessage(), WorkflowExecutionAlreadyStartedFailure.newBuilder()
@@ -75,6 +82,9 @@ final class StatusMapper {
     if (cause instanceof FailedPreconditionException e) {
       return status(Code.FAILED_PRECONDITION, e.getMessage(), null);
     }
+    if (cause instanceof PermissionDeniedException e) {
+      return status(Code.PERMISSION_DENIED, e.getMessage(), PermissionDeniedFailure.getDefaultInstance());
+    }
     if (cause instanceof ResourceExhaustedException e) {
       return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), ResourceExhaustedFailure.newBuilder()
           .setCause(ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_SYSTEM_OVERLOADED).build());
@@ -85,6 +95,28 @@ final class StatusMapper {
     String errorId = UUID.randomUUID().toString();
     log.atError().addKeyValue("errorId", errorId).setCause(cause).log("internal error");
     return status(Code.INTERNAL, "Internal error (id " + errorId + "); the server log has the details.", null);
+  }
+
+  /** The first real operation error gives the code; every operation's status is in the details, as from Temporal. */
+  private static StatusRuntimeException multiOperationStatus(MultiOperationException error) {
+    MultiOperationExecutionFailure.Builder failure = MultiOperationExecutionFailure.newBuilder();
+    Code code = null;
+    for (RuntimeException operationError : error.operationErrors()) {
+      if (operationError == null) {
+        failure.addStatuses(MultiOperationExecutionFailure.OperationStatus.newBuilder()
+            .setCode(Code.ABORTED.getNumber())
+            .setMessage("Operation was aborted.")
+            .addDetails(Any.pack(MultiOperationExecutionAborted.getDefaultInstance())));
+        continue;
+      }
+      com.google.rpc.Status status = StatusProto.fromThrowable(toStatus(operationError));
+      if (code == null) {
+        code = Code.forNumber(status.getCode());
+      }
+      failure.addStatuses(MultiOperationExecutionFailure.OperationStatus.newBuilder()
+          .setCode(status.getCode()).setMessage(status.getMessage()).addAllDetails(status.getDetailsList()));
+    }
+    return status(code == null ? Code.ABORTED : code, error.getMessage(), failure.build());
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -5,22 +5,35 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.util.Durations;
 import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.common.PermissionDeniedException;
 import dev.hourglass.engine.history.HistoryEngine;
 import dev.hourglass.engine.history.HistoryEngine.ActivityRef;
 import dev.hourglass.engine.history.StartWorkflowResult;
 import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.matching.PollerInfo;
+import dev.hourglass.engine.matching.PollerSeen;
+import dev.hourglass.store.TaskKind;
+import com.google.protobuf.util.Timestamps;
+import io.temporal.api.enums.v1.DescribeTaskQueueMode;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueueStats;
+import io.temporal.api.taskqueue.v1.TaskQueueStatus;
 import dev.hourglass.engine.namespace.Namespace;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
+import io.temporal.api.update.v1.Request;
+import io.temporal.api.update.v1.UpdateRef;
 import io.temporal.api.namespace.v1.NamespaceConfig;
 import io.temporal.api.namespace.v1.NamespaceInfo;
 import io.temporal.api.replication.v1.NamespaceReplicationConfig;
 import io.temporal.api.workflowservice.v1.*;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +44,8 @@ import java.util.concurrent.TimeUnit;
 public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceImplBase {
   /** Temporal's matching long-poll interval: an idle poll is answered empty after this. */
   static final Duration LONG_POLL = Duration.ofSeconds(60);
+  /** Temporal's history long-poll interval, after which an update call answers the stage it reached. */
+  static final Duration UPDATE_LONG_POLL = Duration.ofSeconds(20);
   /** Answer this long before the client's deadline, so the client sees an empty poll, not an error. */
   private static final long DEADLINE_MARGIN_MILLIS = 1_000;
 
@@ -196,6 +211,31 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   }
 
   @Override
+  public void resetWorkflowExecution(ResetWorkflowExecutionRequest request, StreamObserver<ResetWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireExecution(request.getWorkflowExecution());
+      if (request.getRequestId().length() > Validation.MAX_ID_LENGTH) {
+        throw new InvalidArgumentException("RequestId length exceeds limit.");
+      }
+      if (request.getPostResetOperationsCount() > 0) {
+        throw new InvalidArgumentException("Post-reset operations are not supported by this Hourglass version yet (see docs/compatibility.md).");
+      }
+      String runId = history.reset(namespace.id(), request.getWorkflowExecution(), request.getWorkflowTaskFinishEventId(),
+          request.getReason(), request.getRequestId(), request.getResetReapplyType(),
+          java.util.Set.copyOf(request.getResetReapplyExcludeTypesList()));
+      return ResetWorkflowExecutionResponse.newBuilder().setRunId(runId).build();
+    });
+  }
+
+  @Override
+  public void getWorkflowExecutionHistoryReverse(GetWorkflowExecutionHistoryReverseRequest request,
+      StreamObserver<GetWorkflowExecutionHistoryReverseResponse> observer) {
+    Rpc.unary(observer, () -> history.getHistoryReverse(resolve(request.getNamespace(), request.getExecution()),
+        request.getNextPageToken(), request.getMaximumPageSize()));
+  }
+
+  @Override
   public void signalWorkflowExecution(SignalWorkflowExecutionRequest request, StreamObserver<SignalWorkflowExecutionResponse> observer) {
     Rpc.unary(observer, () -> {
       ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
@@ -293,6 +333,190 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     });
   }
 
+  // ---- workflow updates ----
+
+  @Override
+  public void updateWorkflowExecution(UpdateWorkflowExecutionRequest request, StreamObserver<UpdateWorkflowExecutionResponse> observer) {
+    Rpc.async(observer, () -> {
+      ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
+      Request update = validateUpdate(request.getRequest());
+      UpdateWorkflowExecutionLifecycleStage stage = updateStage(request);
+      return Rpc.map(history.updateWorkflow(key, request.getFirstExecutionRunId(), update, updateWait(stage)),
+          status -> updateResponse(key, update.getMeta().getUpdateId(), status));
+    });
+  }
+
+  @Override
+  public void executeMultiOperation(ExecuteMultiOperationRequest request, StreamObserver<ExecuteMultiOperationResponse> observer) {
+    // Update-with-start, the only multi-operation Temporal allows: start (or use the running
+    // workflow, by the conflict policy), then admit the update to that run and wait as an update does.
+    Rpc.async(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      if (request.getOperationsCount() != 2 || !request.getOperations(0).hasStartWorkflow() || !request.getOperations(1).hasUpdateWorkflow()) {
+        throw new InvalidArgumentException("Operations have to be exactly [Start, Update].");
+      }
+      StartWorkflowExecutionRequest start = request.getOperations(0).getStartWorkflow();
+      UpdateWorkflowExecutionRequest update = request.getOperations(1).getUpdateWorkflow();
+      Request updateRequest = validateUpdateWithStart(request.getNamespace(), start, update);
+      UpdateWorkflowExecutionLifecycleStage stage = updateStage(update);
+      StartWorkflowResult started;
+      try {
+        started = history.startWorkflow(namespace.id(), start);
+      } catch (RuntimeException e) {
+        throw MultiOperationException.failedAt(0, 2, e);
+      }
+      ExecutionKey key = new ExecutionKey(namespace.id(), start.getWorkflowId(), started.runId());
+      CompletableFuture<HistoryEngine.UpdateStatus> updated;
+      try {
+        updated = history.updateWorkflow(key, "", updateRequest, updateWait(stage));
+      } catch (RuntimeException e) {
+        throw MultiOperationException.failedAt(1, 2, e);
+      }
+      // A client that goes away leaves the update's waiter to its (at most 20 s) server-side timeout.
+      return updated.handle((status, error) -> {
+        if (error != null) {
+          throw MultiOperationException.failedAt(1, 2, error instanceof java.util.concurrent.CompletionException wrapped
+              && wrapped.getCause() instanceof RuntimeException cause ? cause
+              : error instanceof RuntimeException runtime ? runtime : new java.util.concurrent.CompletionException(error));
+        }
+        return ExecuteMultiOperationResponse.newBuilder()
+            .addResponses(ExecuteMultiOperationResponse.Response.newBuilder().setStartWorkflow(
+                StartWorkflowExecutionResponse.newBuilder().setRunId(started.runId()).setStarted(started.started())))
+            .addResponses(ExecuteMultiOperationResponse.Response.newBuilder().setUpdateWorkflow(
+                updateResponse(key, updateRequest.getMeta().getUpdateId(), status)))
+            .build();
+      });
+    });
+  }
+
+  /** Temporal's checks of update-with-start, each failure reported against its operation. */
+  private static Request validateUpdateWithStart(String namespace, StartWorkflowExecutionRequest start,
+      UpdateWorkflowExecutionRequest update) {
+    try {
+      if (!start.getNamespace().equals(namespace)) {
+        throw new InvalidArgumentException("Operation namespace did not match request's namespace.");
+      }
+      if (!start.getCronSchedule().isEmpty()) {
+        throw new InvalidArgumentException("CronSchedule is not allowed.");
+      }
+      if (start.hasWorkflowStartDelay() && Durations.toMillis(start.getWorkflowStartDelay()) > 0) {
+        throw new InvalidArgumentException("WorkflowStartDelay is not supported.");
+      }
+      validateStart(start);
+      if (start.getRequestEagerExecution()) {
+        throw new InvalidArgumentException("RequestEagerExecution is not supported.");
+      }
+    } catch (RuntimeException e) {
+      throw MultiOperationException.failedAt(0, 2, e);
+    }
+    try {
+      if (!update.getNamespace().equals(namespace)) {
+        throw new InvalidArgumentException("Operation namespace did not match request's namespace.");
+      }
+      Validation.requireExecution(update.getWorkflowExecution());
+      if (!update.getFirstExecutionRunId().isEmpty()) {
+        throw new InvalidArgumentException("FirstExecutionRunId is not allowed.");
+      }
+      if (!update.getWorkflowExecution().getRunId().isEmpty()) {
+        throw new InvalidArgumentException("RunId is not allowed.");
+      }
+      if (!update.getWorkflowExecution().getWorkflowId().equals(start.getWorkflowId())) {
+        throw new InvalidArgumentException("WorkflowId is not consistent with previous operation(s).");
+      }
+      updateStage(update);
+      return validateUpdate(update.getRequest());
+    } catch (RuntimeException e) {
+      throw MultiOperationException.failedAt(1, 2, e);
+    }
+  }
+
+  /** The stage to wait for: COMPLETED when unspecified; ADMITTED is refused, as by Temporal. */
+  private static UpdateWorkflowExecutionLifecycleStage updateStage(UpdateWorkflowExecutionRequest request) {
+    UpdateWorkflowExecutionLifecycleStage stage = request.getWaitPolicy().getLifecycleStage();
+    if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED) {
+      return UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED;
+    }
+    if (stage == UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED) {
+      throw new PermissionDeniedException(
+          "UpdateWorkflowExecution issued asynchronously and waiting on update admitted is not supported.");
+    }
+    return stage;
+  }
+
+  private static UpdateWorkflowExecutionResponse updateResponse(ExecutionKey key, String updateId, HistoryEngine.UpdateStatus status) {
+    UpdateWorkflowExecutionResponse.Builder response = UpdateWorkflowExecutionResponse.newBuilder()
+        .setUpdateRef(updateRef(key, updateId))
+        .setStage(status.stage());
+    if (status.outcome() != null) {
+      response.setOutcome(status.outcome());
+    }
+    return response.build();
+  }
+
+  /** Temporal's checks of an update request; an empty update id gets a generated one, as in Temporal. */
+  private static Request validateUpdate(Request request) {
+    if (!request.hasMeta()) {
+      throw new InvalidArgumentException("Update meta is not set on request.");
+    }
+    if (request.getMeta().getUpdateId().length() > Validation.MAX_ID_LENGTH) {
+      throw new InvalidArgumentException("UpdateId length exceeds limit.");
+    }
+    if (!request.hasInput()) {
+      throw new InvalidArgumentException("Update input is not set on request.");
+    }
+    if (request.getInput().getName().isEmpty()) {
+      throw new InvalidArgumentException("Update name is not set on request.");
+    }
+    Validation.requireBlobSize("update args", request.getInput().getArgs());
+    if (request.getMeta().getUpdateId().isEmpty()) {
+      return request.toBuilder().setMeta(request.getMeta().toBuilder().setUpdateId(UUID.randomUUID().toString())).build();
+    }
+    return request;
+  }
+
+  @Override
+  public void pollWorkflowExecutionUpdate(PollWorkflowExecutionUpdateRequest request,
+      StreamObserver<PollWorkflowExecutionUpdateResponse> observer) {
+    Rpc.async(observer, () -> {
+      if (!request.hasUpdateRef()) {
+        throw new InvalidArgumentException("UpdateRef is not set on request.");
+      }
+      ExecutionKey key = resolve(request.getNamespace(), request.getUpdateRef().getWorkflowExecution());
+      String updateId = request.getUpdateRef().getUpdateId();
+      Validation.requireName("UpdateId", updateId);
+      return Rpc.map(history.pollUpdate(key, updateId, updateWait(request.getWaitPolicy().getLifecycleStage())), status -> {
+        PollWorkflowExecutionUpdateResponse.Builder response = PollWorkflowExecutionUpdateResponse.newBuilder()
+            .setUpdateRef(updateRef(key, updateId))
+            .setStage(status.stage());
+        if (status.outcome() != null) {
+          response.setOutcome(status.outcome());
+        }
+        return response.build();
+      });
+    });
+  }
+
+  private static UpdateRef updateRef(ExecutionKey key, String updateId) {
+    return UpdateRef.newBuilder()
+        .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(key.workflowId()).setRunId(key.runId()))
+        .setUpdateId(updateId)
+        .build();
+  }
+
+  /**
+   * An update call waits for its stage at most Temporal's server-side long poll (20 s), then answers
+   * the stage reached so that the SDK asks again; a client deadline that comes first ends the call
+   * with DEADLINE_EXCEEDED, as from Temporal.
+   */
+  private static HistoryEngine.UpdateWait updateWait(UpdateWorkflowExecutionLifecycleStage stage) {
+    Deadline deadline = Context.current().getDeadline();
+    long serverTimeout = UPDATE_LONG_POLL.toMillis();
+    if (deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= serverTimeout) {
+      return new HistoryEngine.UpdateWait(stage, Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS)), true);
+    }
+    return new HistoryEngine.UpdateWait(stage, serverTimeout, false);
+  }
+
   /**
    * The run a cancel or terminate acts on: with a first execution run id, the workflow id's current
    * run, whichever run of that chain it is (the engine checks it belongs to the chain), as Temporal does.
@@ -327,8 +551,10 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       for (var command : request.getCommandsList()) {
         Validation.requireBlobSize("command " + command.getCommandType(), command);
       }
+      HistoryEngine.WorkflowTaskCompleted completed = history.respondWorkflowTaskCompleted(request);
       return RespondWorkflowTaskCompletedResponse.newBuilder()
-          .addAllActivityTasks(history.respondWorkflowTaskCompleted(request))
+          .addAllActivityTasks(completed.eagerActivities())
+          .setResetHistoryEventId(completed.resetHistoryEventId())
           .build();
     });
   }
@@ -344,10 +570,44 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
 
   @Override
   public void resetStickyTaskQueue(ResetStickyTaskQueueRequest request, StreamObserver<ResetStickyTaskQueueResponse> observer) {
-    // Stickiness is dropped by the engine when the sticky worker stops polling; nothing to store.
     Rpc.unary(observer, () -> {
-      namespaces.byName(request.getNamespace());
+      history.resetStickyTaskQueue(resolve(request.getNamespace(), request.getExecution()));
       return ResetStickyTaskQueueResponse.getDefaultInstance();
+    });
+  }
+
+  /** Temporal's default dispatch rate limit, which it reports per poller. */
+  private static final double DEFAULT_POLLER_RATE_PER_SECOND = 100_000;
+
+  @Override
+  public void describeTaskQueue(DescribeTaskQueueRequest request, StreamObserver<DescribeTaskQueueResponse> observer) {
+    // Temporal's classic mode: the pollers of one task queue type seen in the last five minutes,
+    // optionally its backlog count (up to 1000).
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireTaskQueue(request.getTaskQueue());
+      if (request.getApiMode() == DescribeTaskQueueMode.DESCRIBE_TASK_QUEUE_MODE_ENHANCED) {
+        throw new InvalidArgumentException("DescribeTaskQueue's enhanced mode (worker versioning) is not supported by this Hourglass "
+            + "version; leave api_mode unspecified (see docs/compatibility.md).");
+      }
+      TaskKind kind = request.getTaskQueueType() == TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? TaskKind.ACTIVITY : TaskKind.WORKFLOW;
+      String queue = request.getTaskQueue().getName();
+      DescribeTaskQueueResponse.Builder response = DescribeTaskQueueResponse.newBuilder();
+      for (PollerSeen poller : matching.recentPollers(namespace.id(), queue, kind)) {
+        response.addPollers(io.temporal.api.taskqueue.v1.PollerInfo.newBuilder()
+            .setIdentity(poller.identity())
+            .setLastAccessTime(Timestamps.fromMillis(poller.lastAccessMillis()))
+            .setRatePerSecond(DEFAULT_POLLER_RATE_PER_SECOND));
+      }
+      int backlog = matching.backlogCount(namespace.id(), queue, kind);
+      if (request.getReportStats()) {
+        response.setStats(TaskQueueStats.newBuilder().setApproximateBacklogCount(backlog));
+      }
+      if (request.getIncludeTaskQueueStatus()) {
+        response.setTaskQueueStatus(TaskQueueStatus.newBuilder().setBacklogCountHint(backlog)
+            .setRatePerSecond(DEFAULT_POLLER_RATE_PER_SECOND));
+      }
+      return response.build();
     });
   }
 
