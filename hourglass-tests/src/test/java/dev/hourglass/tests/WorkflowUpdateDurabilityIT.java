@@ -7,6 +7,7 @@ import dev.hourglass.tests.WorkflowUpdateIT.CounterWorkflow;
 import dev.hourglass.tests.WorkflowUpdateIT.CounterWorkflowImpl;
 import dev.hourglass.tests.support.HistoryProbe;
 import dev.hourglass.tests.support.SdkEnvironment;
+import dev.hourglass.server.testing.TestingStore;
 import dev.hourglass.tests.support.ServerProcess;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
@@ -33,21 +34,26 @@ class WorkflowUpdateDurabilityIT {
   private final List<ServerProcess> serverProcesses = new ArrayList<>();
   private SdkEnvironment sdk;
 
+  private TestingStore store;
+
   @AfterEach
   void stop() {
     if (sdk != null) {
       sdk.close();
     }
     serverProcesses.forEach(ServerProcess::close);
+    if (store != null) {
+      store.close();
+    }
   }
 
   @Test
   void acceptedUpdateCompletesAndCompletedUpdateIsRememberedAfterTheServerIsKilled() throws Exception {
-    Path dbFile = dataDir.resolve("hourglass.db");
+    store = TestingStore.create(dataDir);
     Path serverLog = Files.createDirectories(Path.of("target", "server-logs")).resolve("WorkflowUpdateDurabilityIT.log");
     Files.deleteIfExists(serverLog);
     int port = ServerProcess.freePort();
-    ServerProcess doomed = ServerProcess.start(dbFile, port, serverLog);
+    ServerProcess doomed = ServerProcess.start(store.config(), port, serverLog);
     serverProcesses.add(doomed);
     sdk = SdkEnvironment.connect(doomed.target());
     sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(CounterWorkflowImpl.class));
@@ -63,7 +69,7 @@ class WorkflowUpdateDurabilityIT {
         UpdateOptions.<Integer>newBuilder().setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
 
     doomed.kill();
-    ServerProcess restarted = ServerProcess.start(dbFile, port, serverLog);
+    ServerProcess restarted = ServerProcess.start(store.config(), port, serverLog);
     serverProcesses.add(restarted);
 
     // The handle polls the restarted server; the worker finishes the accepted update once released.

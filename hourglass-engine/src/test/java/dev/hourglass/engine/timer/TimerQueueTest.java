@@ -90,8 +90,9 @@ class TimerQueueTest {
     try (TimerQueue queue = queue(oneFired)) {
       queue.start();
       long now = clock.millis();
-      TimerRecord kept = timer(7, now + 150);
-      TimerRecord cancelled = timer(8, now + 100);
+      // Far enough ahead that the store write and the cancel happen first on a loaded machine.
+      TimerRecord kept = timer(7, now + 1_500);
+      TimerRecord cancelled = timer(8, now + 1_000);
       store(List.of(kept, cancelled));
       queue.add(cancelled);
       queue.add(kept);
