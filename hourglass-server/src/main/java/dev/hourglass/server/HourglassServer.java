@@ -9,6 +9,9 @@ import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
+import dev.hourglass.engine.visibility.SearchAttributeRegistry;
+import dev.hourglass.engine.visibility.VisibilityService;
+import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.store.Stores;
 import dev.hourglass.store.sql.SqliteDatabase;
@@ -106,13 +109,16 @@ public final class HourglassServer implements AutoCloseable {
       TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
       shards = new ShardController(stores.shards(), stores.timers(), options.shardCount(), processName(), clock, timerTarget,
           timerExecutor, TimerQueueConfig.defaults());
-      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces);
+      SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
+      VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
+      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
       historyRef.set(history);
       shards.start();
 
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
-          .addService(new WorkflowService(namespaces, history, matching, VERSION))
+          .addService(new WorkflowService(namespaces, history, matching, VERSION, visibility))
+          .addService(new OperatorService(namespaces, searchAttributes))
           .addService(health.getHealthService())
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)

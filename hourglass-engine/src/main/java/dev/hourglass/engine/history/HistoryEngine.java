@@ -13,6 +13,7 @@ import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.matching.PollerInfo;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.engine.visibility.SearchAttributeValidator;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
 import dev.hourglass.store.TaskKind;
@@ -70,7 +71,7 @@ public final class HistoryEngine {
   private final ExternalRequests externalRequests;
 
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
-      ScheduledExecutorService scheduler, NamespaceRegistry namespaces) {
+      ScheduledExecutorService scheduler, NamespaceRegistry namespaces, SearchAttributeValidator searchAttributes) {
     this.store = requireNonNull(store, "store is null");
     HistoryWatchers watchers = new HistoryWatchers();
     this.updater = new ExecutionUpdater(store, shards, clock, watchers);
@@ -82,7 +83,8 @@ public final class HistoryEngine {
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
     this.children = new ChildWorkflows(store, updater, starter, workflowTasks, signals, reader, namespaces);
     this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests,
+        searchAttributes);
     this.updater.setBeforeCommit(mutation -> {
       if (mutation.closesRun()) {
         children.onRunClosed(mutation);

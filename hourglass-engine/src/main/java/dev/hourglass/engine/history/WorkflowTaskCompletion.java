@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.util.Durations;
 import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.engine.visibility.SearchAttributeValidator;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
 import io.temporal.api.common.v1.Memo;
@@ -64,14 +65,16 @@ final class WorkflowTaskCompletion {
   private final WorkflowStarter starter;
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
+  private final SearchAttributeValidator searchAttributes;
 
   WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter, ChildWorkflows children,
-      ExternalRequests externalRequests) {
+      ExternalRequests externalRequests, SearchAttributeValidator searchAttributes) {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.activities = requireNonNull(activities, "activities is null");
     this.starter = requireNonNull(starter, "starter is null");
     this.children = requireNonNull(children, "children is null");
     this.externalRequests = requireNonNull(externalRequests, "externalRequests is null");
+    this.searchAttributes = requireNonNull(searchAttributes, "searchAttributes is null");
   }
 
   Outcome complete(ExecutionMutation mutation, RespondWorkflowTaskCompletedRequest request) {
@@ -96,7 +99,7 @@ final class WorkflowTaskCompletion {
     List<Command> normalized = new ArrayList<>(commands.size());
     for (Command command : commands) {
       try {
-        normalized.add(validate(state, command, normalized));
+        normalized.add(searchAttributes.validateCommand(state.namespaceId, validate(state, command, normalized)));
       } catch (LimitExceededException e) {
         return reject(mutation, e.taskFailedCause(), e.getMessage(), request.getIdentity());
       } catch (InvalidArgumentException e) {

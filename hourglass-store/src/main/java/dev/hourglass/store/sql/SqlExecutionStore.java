@@ -15,6 +15,7 @@ import dev.hourglass.store.NewRunWrite;
 import dev.hourglass.store.TaskKey;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TimerRecord;
+import dev.hourglass.store.VisibilityRecord;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -102,6 +103,9 @@ final class SqlExecutionStore implements ExecutionStore {
       for (TimerRecord timer : newRun.timers()) {
         SqlTimerStore.insert(session, timer);
       }
+    }
+    for (VisibilityRecord visibility : write.visibility()) {
+      SqlVisibilityStore.upsert(session, visibility);
     }
   }
 

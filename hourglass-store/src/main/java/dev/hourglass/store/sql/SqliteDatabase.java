@@ -60,7 +60,8 @@ public final class SqliteDatabase implements AutoCloseable {
         new SqlTaskStore(reads, writer),
         new SqlTimerStore(reads, writer),
         new SqlNamespaceStore(reads, writer),
-        new SqlShardStore(reads, writer));
+        new SqlShardStore(reads, writer),
+        new SqlVisibilityStore(reads, writer));
   }
 
   /**
