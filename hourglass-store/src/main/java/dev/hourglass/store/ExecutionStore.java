@@ -20,6 +20,13 @@ public interface ExecutionStore {
    */
   CompletableFuture<Void> write(ExecutionWrite write);
 
+  /**
+   * The current runs that are open, of workflow ids starting with {@code workflowIdPrefix} and
+   * sorting after {@code afterWorkflowId}, in workflow id order (a page of internal executions such
+   * as schedules; reads the current-run index, no scan).
+   */
+  List<CurrentExecution> listOpenCurrentExecutions(String namespaceId, String workflowIdPrefix, String afterWorkflowId, int limit);
+
   /** History batches whose events end at or after {@code fromEventId}, in event order. */
   List<HistoryBatch> readHistory(ExecutionKey key, long fromEventId, int maxBatches);
 }

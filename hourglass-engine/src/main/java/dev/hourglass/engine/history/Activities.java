@@ -34,6 +34,9 @@ import java.util.function.Function;
  * four timeouts. Called with the execution's lock held, inside a mutation.
  */
 final class Activities {
+  /** Temporal's default limit of pending activities per run. */
+  static final int MAX_PENDING_ACTIVITIES = 2_000;
+
   static final String STALE_ACTIVITY = "invalid activityID or activity already timed out or invoking workflow is completed";
 
   private final WorkflowTasks workflowTasks;

@@ -69,6 +69,7 @@ public final class HistoryEngine {
   private final Queries queries;
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
+  private final Schedules schedules;
 
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
       ScheduledExecutorService scheduler, NamespaceRegistry namespaces, SearchAttributeValidator searchAttributes) {
@@ -83,11 +84,14 @@ public final class HistoryEngine {
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
     this.children = new ChildWorkflows(store, updater, starter, workflowTasks, signals, reader, namespaces);
     this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
+    this.schedules = new Schedules(store, updater, starter, workflowTasks, signals);
     this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests,
         searchAttributes);
     this.updater.setBeforeCommit(mutation -> {
+      HistoryLimits.enforce(mutation, workflowTasks);
       if (mutation.closesRun()) {
         children.onRunClosed(mutation);
+        schedules.onRunClosed(mutation);
       }
     });
     this.queries = new Queries(updater, reader, matching, scheduler, clock);
@@ -354,6 +358,9 @@ public final class HistoryEngine {
       case RECORD_CHILD_COMPLETION -> children.recordCompletion(task);
       case APPLY_PARENT_CLOSE_POLICY -> children.applyParentClosePolicy(task);
       case SIGNAL_EXTERNAL_WORKFLOW, CANCEL_EXTERNAL_WORKFLOW -> externalRequests.deliver(task);
+      case SCHEDULE_NEXT_ACTION -> schedules.onNextAction(task);
+      case SCHEDULE_ACT -> schedules.act(task);
+      case SCHEDULE_WORKFLOW_CLOSED -> schedules.onWorkflowClosed(task);
       default -> throw new IllegalArgumentException("not a transfer task: " + kind);
     }
   }
@@ -405,9 +412,54 @@ public final class HistoryEngine {
                 WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(RetryState.RETRY_STATE_TIMEOUT)));
       }
       case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
-      case START_CHILD_WORKFLOW, RECORD_CHILD_COMPLETION, SIGNAL_EXTERNAL_WORKFLOW, CANCEL_EXTERNAL_WORKFLOW, APPLY_PARENT_CLOSE_POLICY ->
+      case START_CHILD_WORKFLOW, RECORD_CHILD_COMPLETION, SIGNAL_EXTERNAL_WORKFLOW, CANCEL_EXTERNAL_WORKFLOW, APPLY_PARENT_CLOSE_POLICY,
+          SCHEDULE_NEXT_ACTION, SCHEDULE_ACT, SCHEDULE_WORKFLOW_CLOSED ->
           throw new IllegalStateException("transfer tasks are fired by fireTransfer");
     }
+  }
+
+  // ---- schedules ----
+
+  public io.temporal.api.workflowservice.v1.CreateScheduleResponse createSchedule(String namespaceId,
+      io.temporal.api.workflowservice.v1.CreateScheduleRequest request) {
+    return io.temporal.api.workflowservice.v1.CreateScheduleResponse.newBuilder()
+        .setConflictToken(schedules.create(namespaceId, new Schedules.CreateRequest(request.getScheduleId(), request.getSchedule(),
+            request.hasInitialPatch() ? request.getInitialPatch() : null, request.getIdentity(), request.getRequestId(),
+            request.hasMemo() ? request.getMemo() : null, request.hasSearchAttributes() ? request.getSearchAttributes() : null)))
+        .build();
+  }
+
+  public io.temporal.api.workflowservice.v1.DescribeScheduleResponse describeSchedule(String namespaceId, String scheduleId) {
+    return schedules.describe(namespaceId, scheduleId);
+  }
+
+  public void updateSchedule(String namespaceId, io.temporal.api.workflowservice.v1.UpdateScheduleRequest request) {
+    schedules.update(namespaceId, request.getScheduleId(), request.getSchedule(), request.getConflictToken(),
+        request.hasSearchAttributes() ? request.getSearchAttributes() : null);
+  }
+
+  public void patchSchedule(String namespaceId, String scheduleId, io.temporal.api.schedule.v1.SchedulePatch patch) {
+    schedules.patch(namespaceId, scheduleId, patch);
+  }
+
+  public void deleteSchedule(String namespaceId, String scheduleId) {
+    schedules.delete(namespaceId, scheduleId);
+  }
+
+  public io.temporal.api.workflowservice.v1.ListSchedulesResponse listSchedules(String namespaceId, int pageSize, ByteString pageToken) {
+    Schedules.Page page = schedules.list(namespaceId, pageSize, pageToken.toStringUtf8());
+    return io.temporal.api.workflowservice.v1.ListSchedulesResponse.newBuilder()
+        .addAllSchedules(page.entries())
+        .setNextPageToken(ByteString.copyFromUtf8(page.nextPageToken()))
+        .build();
+  }
+
+  public io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse listScheduleMatchingTimes(String namespaceId,
+      String scheduleId, long startMillis, long endMillis) {
+    var response = io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse.newBuilder();
+    schedules.matchingTimes(namespaceId, scheduleId, startMillis, endMillis)
+        .forEach(millis -> response.addStartTime(Timestamps.fromMillis(millis)));
+    return response.build();
   }
 
   // ---- operator actions and reads ----

@@ -54,6 +54,8 @@ final class MutableState {
   Map<Long, ChildInfo> children = new TreeMap<>();
   /** Signals and cancel requests sent to other workflows, not yet confirmed, by initiated event id. */
   Map<Long, ExternalRequestInfo> externalRequests = new TreeMap<>();
+  /** Set when this execution is a schedule's internal execution; null for workflows. */
+  ScheduleState schedule;
 
   boolean running() {
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;

@@ -21,7 +21,11 @@ enum TimerKind {
   RECORD_CHILD_COMPLETION(12),
   SIGNAL_EXTERNAL_WORKFLOW(13),
   CANCEL_EXTERNAL_WORKFLOW(14),
-  APPLY_PARENT_CLOSE_POLICY(15);
+  APPLY_PARENT_CLOSE_POLICY(15),
+  // Schedules (see Schedules): the next nominal time, the starts it decided, a started workflow closed.
+  SCHEDULE_NEXT_ACTION(16),
+  SCHEDULE_ACT(17),
+  SCHEDULE_WORKFLOW_CLOSED(18);
 
   private final int code;
 

@@ -180,6 +180,10 @@ final class WorkflowTaskCompletion {
   private Command validate(MutableState state, Command command, List<Command> earlier) {
     switch (command.getCommandType()) {
       case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> {
+        if (state.activities.size() + count(earlier, command.getCommandType()) >= Activities.MAX_PENDING_ACTIVITIES) {
+          throw new LimitExceededException(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED,
+              "the number of pending activities, " + Activities.MAX_PENDING_ACTIVITIES + ", has reached the per-workflow limit");
+        }
         ScheduleActivityTaskCommandAttributes attributes = Activities.normalize(command.getScheduleActivityTaskCommandAttributes(), state);
         for (Command other : earlier) {
           if (other.hasScheduleActivityTaskCommandAttributes()

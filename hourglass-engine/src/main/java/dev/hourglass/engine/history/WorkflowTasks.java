@@ -84,12 +84,13 @@ final class WorkflowTasks {
   }
 
   static WorkflowTaskStartedEventAttributes startedAttributes(MutableState state, WorkflowTaskInfo task) {
-    return WorkflowTaskStartedEventAttributes.newBuilder()
+    WorkflowTaskStartedEventAttributes.Builder started = WorkflowTaskStartedEventAttributes.newBuilder()
         .setScheduledEventId(task.scheduledEventId)
         .setIdentity(task.startedIdentity)
         .setRequestId(task.startedRequestId)
-        .setHistorySizeBytes(state.historySizeBytes)
-        .build();
+        .setHistorySizeBytes(state.historySizeBytes);
+    HistoryLimits.suggestContinueAsNew(state, started);
+    return started.build();
   }
 
   /**

@@ -535,6 +535,72 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
         .build());
   }
 
+  // ---- schedules ----
+
+  @Override
+  public void createSchedule(CreateScheduleRequest request, StreamObserver<CreateScheduleResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireBlobSize("schedule", request.getSchedule());
+      return history.createSchedule(namespace.id(), request);
+    });
+  }
+
+  @Override
+  public void describeSchedule(DescribeScheduleRequest request, StreamObserver<DescribeScheduleResponse> observer) {
+    Rpc.unary(observer, () -> history.describeSchedule(namespaces.byName(request.getNamespace()).id(), request.getScheduleId()));
+  }
+
+  @Override
+  public void updateSchedule(UpdateScheduleRequest request, StreamObserver<UpdateScheduleResponse> observer) {
+    Rpc.unary(observer, () -> {
+      Validation.requireBlobSize("schedule", request.getSchedule());
+      history.updateSchedule(namespaces.byName(request.getNamespace()).id(), request);
+      return UpdateScheduleResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void patchSchedule(PatchScheduleRequest request, StreamObserver<PatchScheduleResponse> observer) {
+    Rpc.unary(observer, () -> {
+      history.patchSchedule(namespaces.byName(request.getNamespace()).id(), request.getScheduleId(), request.getPatch());
+      return PatchScheduleResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void deleteSchedule(DeleteScheduleRequest request, StreamObserver<DeleteScheduleResponse> observer) {
+    Rpc.unary(observer, () -> {
+      history.deleteSchedule(namespaces.byName(request.getNamespace()).id(), request.getScheduleId());
+      return DeleteScheduleResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void listSchedules(ListSchedulesRequest request, StreamObserver<ListSchedulesResponse> observer) {
+    Rpc.unary(observer, () -> {
+      if (!request.getQuery().isBlank()) {
+        throw new dev.hourglass.common.InvalidArgumentException("ListSchedules with a query is not supported by this Hourglass version; "
+            + "list without one (see docs/schedules.md).");
+      }
+      return history.listSchedules(namespaces.byName(request.getNamespace()).id(), request.getMaximumPageSize(),
+          request.getNextPageToken());
+    });
+  }
+
+  @Override
+  public void listScheduleMatchingTimes(ListScheduleMatchingTimesRequest request,
+      StreamObserver<ListScheduleMatchingTimesResponse> observer) {
+    Rpc.unary(observer, () -> {
+      if (!request.hasStartTime() || !request.hasEndTime()) {
+        throw new dev.hourglass.common.InvalidArgumentException("StartTime and EndTime are required.");
+      }
+      return history.listScheduleMatchingTimes(namespaces.byName(request.getNamespace()).id(), request.getScheduleId(),
+          com.google.protobuf.util.Timestamps.toMillis(request.getStartTime()),
+          com.google.protobuf.util.Timestamps.toMillis(request.getEndTime()));
+    });
+  }
+
   /** Queries wait for a worker until shortly before the client gives up (the SDK waits 10 s by default). */
   private static Duration queryTimeout() {
     Deadline deadline = Context.current().getDeadline();

@@ -50,9 +50,20 @@ public final class TestingHourglassServer implements AutoCloseable {
 
   /** Stops the server cleanly and starts a new one on the same file and port. */
   public void restart() {
+    restart(java.time.Duration.ZERO);
+  }
+
+  /** {@link #restart()}, with the server down for {@code downtime} in between (timers come due meanwhile). */
+  public void restart(java.time.Duration downtime) {
     int port = server.port();
     List<String> namespaces = server.options().namespaces();
     server.close();
+    try {
+      Thread.sleep(downtime.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the server was down", e);
+    }
     server = HourglassServer.start(ServerOptions.defaults().withPort(port).withDbFile(dbFile).withNamespaces(namespaces));
   }
 

@@ -18,6 +18,12 @@ final class ExecutionSql {
   static final String SELECT_CURRENT = """
       SELECT run_id, status, start_request_id FROM current_executions WHERE namespace_id = ? AND workflow_id = ?""";
 
+  /** Open current runs in a workflow id range [after, before), in id order: schedules list by their id prefix. */
+  static final String SELECT_OPEN_CURRENT_RANGE = """
+      SELECT workflow_id, run_id, status, start_request_id FROM current_executions
+      WHERE namespace_id = ? AND workflow_id > ? AND workflow_id < ? AND status = 1
+      ORDER BY workflow_id LIMIT ?""";
+
   static final String INSERT_CURRENT = """
       INSERT INTO current_executions (namespace_id, workflow_id, run_id, status, start_request_id) VALUES (?, ?, ?, ?, ?)""";
 

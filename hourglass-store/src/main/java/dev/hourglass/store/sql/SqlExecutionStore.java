@@ -52,6 +52,20 @@ final class SqlExecutionStore implements ExecutionStore {
   }
 
   @Override
+  public List<CurrentExecution> listOpenCurrentExecutions(String namespaceId, String workflowIdPrefix, String afterWorkflowId, int limit) {
+    // Every id with the prefix sorts before the prefix with its last character incremented.
+    String end = workflowIdPrefix.substring(0, workflowIdPrefix.length() - 1)
+        + (char) (workflowIdPrefix.charAt(workflowIdPrefix.length() - 1) + 1);
+    String after = afterWorkflowId.compareTo(workflowIdPrefix) < 0 ? workflowIdPrefix : afterWorkflowId;
+    return reads.list(ExecutionSql.SELECT_OPEN_CURRENT_RANGE, statement -> {
+      statement.setString(1, namespaceId);
+      statement.setString(2, after);
+      statement.setString(3, end);
+      statement.setInt(4, limit);
+    }, row -> new CurrentExecution(namespaceId, row.getString(1), row.getString(2), row.getInt(3), row.getString(4)));
+  }
+
+  @Override
   public List<HistoryBatch> readHistory(ExecutionKey key, long fromEventId, int maxBatches) {
     return reads.list(ExecutionSql.SELECT_HISTORY, statement -> {
       statement.setString(1, key.namespaceId());

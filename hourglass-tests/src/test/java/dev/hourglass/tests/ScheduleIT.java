@@ -1,0 +1,275 @@
+package dev.hourglass.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.hourglass.server.testing.TestingHourglassServer;
+import dev.hourglass.tests.support.SdkEnvironment;
+import dev.hourglass.tests.support.SdkLogCapture;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesRequest;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleBackfill;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleException;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleIntervalSpec;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleState;
+import io.temporal.client.schedules.ScheduleUpdate;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Schedules as the SDK's ScheduleClient drives them: the seeds' "cron schedules use Temporal schedules". */
+@Timeout(90)
+class ScheduleIT {
+  private static final String TASK_QUEUE = "schedules";
+
+  @RegisterExtension final SdkLogCapture sdkLogs = new SdkLogCapture();
+
+  @TempDir Path dataDir;
+  private TestingHourglassServer server;
+  private SdkEnvironment sdk;
+  private ScheduleClient schedules;
+
+  @WorkflowInterface
+  public interface DigestWorkflow {
+    /** "hold" waits for {@link #release}; anything else returns at once. */
+    @WorkflowMethod
+    String send(String mode);
+
+    @SignalMethod
+    void release();
+  }
+
+  public static class DigestWorkflowImpl implements DigestWorkflow {
+    private boolean released;
+
+    @Override
+    public String send(String mode) {
+      if (mode.equals("hold")) {
+        Workflow.await(() -> released);
+      }
+      return "sent " + Workflow.getInfo().getWorkflowId();
+    }
+
+    @Override
+    public void release() {
+      released = true;
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    server = new TestingHourglassServer(dataDir);
+    sdk = SdkEnvironment.connect(server.target());
+    sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(DigestWorkflowImpl.class));
+    schedules = ScheduleClient.newInstance(sdk.service());
+  }
+
+  @AfterEach
+  void stop() {
+    sdk.close();
+    server.close();
+  }
+
+  private static Schedule schedule(ScheduleSpec spec, String mode, SchedulePolicy policy, ScheduleState state) {
+    Schedule.Builder schedule = Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(DigestWorkflow.class)
+            .setArguments(mode)
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId("digest").setTaskQueue(TASK_QUEUE).build())
+            .build())
+        .setSpec(spec);
+    if (policy != null) {
+      schedule.setPolicy(policy);
+    }
+    if (state != null) {
+      schedule.setState(state);
+    }
+    return schedule.build();
+  }
+
+  private static ScheduleSpec everySecond() {
+    return ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofSeconds(1)))).build();
+  }
+
+  private static ScheduleSpec yearly() {
+    return ScheduleSpec.newBuilder().setCronExpressions(List.of("0 0 1 1 *")).build();
+  }
+
+  @Test
+  void anIntervalScheduleStartsWorkflowsAndShowsThemInDescribeAndList() {
+    ScheduleHandle handle = schedules.createSchedule("every-second", schedule(everySecond(), "now", null, null),
+        ScheduleOptions.newBuilder().build());
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> handle.describe().getInfo().getNumActions() >= 3);
+    ScheduleDescription description = handle.describe();
+    assertThat(description.getInfo().getRecentActions()).isNotEmpty();
+    String workflowId = ((ScheduleActionExecutionStartWorkflow) description.getInfo().getRecentActions().get(0).getAction())
+        .getWorkflowId();
+    assertThat(workflowId).matches("digest-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    assertThat(sdk.client().newUntypedWorkflowStub(workflowId).getResult(String.class)).isEqualTo("sent " + workflowId);
+    assertThat(description.getInfo().getNextActionTimes()).hasSize(10);
+
+    List<String> listed = schedules.listSchedules().map(ScheduleListDescription::getScheduleId).collect(Collectors.toList());
+    assertThat(listed).containsExactly("every-second");
+
+    handle.delete();
+    assertThatThrownBy(handle::describe).isInstanceOf(ScheduleException.class);
+    assertThat(schedules.listSchedules().count()).isZero();
+    assertThat(sdkLogs.events()).isEmpty();
+  }
+
+  @Test
+  void aScheduleIdCanBeRegisteredOnce() {
+    schedules.createSchedule("once", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder().build());
+    assertThatThrownBy(() -> schedules.createSchedule("once", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder().build()))
+        .isInstanceOf(ScheduleAlreadyRunningException.class);
+  }
+
+  @Test
+  void triggerPauseAndUnpause() {
+    ScheduleHandle handle = schedules.createSchedule("manual", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder().build());
+    handle.pause("maintenance");
+    ScheduleDescription paused = handle.describe();
+    assertThat(paused.getSchedule().getState().isPaused()).isTrue();
+    assertThat(paused.getSchedule().getState().getNote()).isEqualTo("maintenance");
+    assertThat(paused.getInfo().getNextActionTimes()).isEmpty();
+
+    handle.trigger();
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActions() == 1);
+    handle.unpause("back");
+    ScheduleDescription unpaused = handle.describe();
+    assertThat(unpaused.getSchedule().getState().isPaused()).isFalse();
+    assertThat(unpaused.getInfo().getNextActionTimes()).first()
+        .isEqualTo(Instant.parse(Instant.now().atZone(java.time.ZoneOffset.UTC).getYear() + 1 + "-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void backfillTakesEveryTimeOfAPastPeriod() {
+    ScheduleHandle handle = schedules.createSchedule("backfill", schedule(
+        ScheduleSpec.newBuilder().setCronExpressions(List.of("* * * * *")).build(), "now",
+        SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL).build(),
+        ScheduleState.newBuilder().setPaused(true).build()), ScheduleOptions.newBuilder().build());
+    Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
+    handle.backfill(List.of(new ScheduleBackfill(end.minus(Duration.ofMinutes(5)).minusSeconds(1), end)));
+    await().atMost(Duration.ofSeconds(15)).until(() -> handle.describe().getInfo().getNumActions() == 6);
+    assertThat(handle.describe().getInfo().getRecentActions()).extracting(action ->
+        ((ScheduleActionExecutionStartWorkflow) action.getAction()).getWorkflowId())
+        .contains("digest-" + end.toString().replace(":00Z", ":00Z"));
+  }
+
+  @Test
+  void overlapSkipDoesNotStartASecondRunWhileTheFirstRuns() throws Exception {
+    ScheduleHandle handle = schedules.createSchedule("skip", schedule(everySecond(), "hold", null, null),
+        ScheduleOptions.newBuilder().build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getRunningActions().size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActionsSkippedOverlap() >= 2);
+    ScheduleDescription description = handle.describe();
+    assertThat(description.getInfo().getNumActions()).isEqualTo(1);
+    String running = ((ScheduleActionExecutionStartWorkflow) description.getInfo().getRunningActions().get(0)).getWorkflowId();
+    sdk.client().newWorkflowStub(DigestWorkflow.class, running).release();
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActions() >= 2);
+    handle.delete();
+  }
+
+  @Test
+  void overlapBufferOneStartsTheNextRunWhenTheFirstCloses() {
+    ScheduleHandle handle = schedules.createSchedule("buffer-one", schedule(everySecond(), "hold",
+        SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ONE).build(), null),
+        ScheduleOptions.newBuilder().build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActionsSkippedOverlap() >= 1);
+    String first = ((ScheduleActionExecutionStartWorkflow) handle.describe().getInfo().getRunningActions().get(0)).getWorkflowId();
+    sdk.client().newWorkflowStub(DigestWorkflow.class, first).release();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      var running = handle.describe().getInfo().getRunningActions();
+      return running.size() == 1 && !((ScheduleActionExecutionStartWorkflow) running.get(0)).getWorkflowId().equals(first);
+    });
+    handle.delete();
+  }
+
+  @Test
+  void updateReplacesTheSpec() {
+    ScheduleHandle handle = schedules.createSchedule("update", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder().build());
+    handle.update(input -> new ScheduleUpdate(Schedule.newBuilder(input.getDescription().getSchedule())
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of("0 12 * * *")).build()).build()));
+    Instant next = handle.describe().getInfo().getNextActionTimes().get(0);
+    assertThat(next.atZone(java.time.ZoneOffset.UTC).getHour()).isEqualTo(12);
+    assertThat(handle.describe().getSchedule().getSpec().getCalendars()).hasSize(1);
+  }
+
+  @Test
+  void matchingTimesFollowTheSpec() {
+    schedules.createSchedule("times", schedule(ScheduleSpec.newBuilder().setCronExpressions(List.of("30 9 * * mon-fri")).build(),
+        "now", null, null), ScheduleOptions.newBuilder().build());
+    var response = sdk.service().blockingStub().listScheduleMatchingTimes(ListScheduleMatchingTimesRequest.newBuilder()
+        .setNamespace(SdkEnvironment.NAMESPACE).setScheduleId("times")
+        .setStartTime(com.google.protobuf.util.Timestamps.parseUnchecked("2026-11-20T00:00:00Z"))
+        .setEndTime(com.google.protobuf.util.Timestamps.parseUnchecked("2026-11-25T00:00:00Z"))
+        .build());
+    assertThat(response.getStartTimeList()).extracting(com.google.protobuf.util.Timestamps::toString)
+        .containsExactly("2026-11-20T09:30:00Z", "2026-11-23T09:30:00Z", "2026-11-24T09:30:00Z");
+  }
+
+  @Test
+  void aBadCronIsRejectedWithAClearMessage() {
+    assertThatThrownBy(() -> schedules.createSchedule("bad", schedule(
+        ScheduleSpec.newBuilder().setCronExpressions(List.of("61 * * * *")).build(), "now", null, null), ScheduleOptions.newBuilder().build()))
+        .hasStackTraceContaining("INVALID_ARGUMENT").hasStackTraceContaining("minute");
+  }
+
+  @Test
+  void schedulesSurviveARestartAndCatchUp() {
+    ScheduleHandle handle = schedules.createSchedule("durable", schedule(everySecond(), "now",
+        SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL).build(), null),
+        ScheduleOptions.newBuilder().build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActions() >= 1);
+    server.restart();
+    long before = handle.describe().getInfo().getNumActions();
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActions() >= before + 2);
+    handle.delete();
+  }
+
+  @Test
+  void afterDowntimeOnlyTimesWithinTheCatchupWindowAreTaken() {
+    ScheduleHandle handle = schedules.createSchedule("catch-up", schedule(everySecond(), "now",
+        SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL)
+            .setCatchupWindow(Duration.ofSeconds(10)).build(), null),
+        ScheduleOptions.newBuilder().build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActions() >= 1);
+    long actionsBefore = handle.describe().getInfo().getNumActions();
+
+    server.restart(Duration.ofSeconds(16));
+
+    // About 16 times passed while down: the last 10 s of them are taken, the ~6 older ones are missed.
+    await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActionsMissedCatchupWindow() >= 3);
+    ScheduleDescription description = handle.describe();
+    assertThat(description.getInfo().getNumActionsMissedCatchupWindow()).isBetween(3L, 9L);
+    assertThat(description.getInfo().getNumActions() - actionsBefore).isGreaterThanOrEqualTo(8);
+    handle.delete();
+  }
+}
