@@ -25,6 +25,12 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
 import io.temporal.workflow.SignalMethod;
@@ -229,6 +235,27 @@ class VisibilityIT {
     assertThat(ids("WorkflowId IN ('open-1', 'chain-1')")).containsExactlyInAnyOrder("open-1", "chain-1", "chain-1");
     waiting.signal("finish");
     waiting.getResult(String.class);
+  }
+
+  @Test
+  void schedulesOwnWorkflowsAreHiddenAndTheRunsTheyStartAreFoundByScheduleId() {
+    ScheduleClient schedules = ScheduleClient.newInstance(sdk.service());
+    ScheduleHandle handle = schedules.createSchedule("nightly", Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(OtherWorkflow.class)
+            .setArguments("scheduled")
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId("nightly-run").setTaskQueue(TASK_QUEUE).build())
+            .build())
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of("0 0 1 1 *")).build())
+        .build(), ScheduleOptions.newBuilder().build());
+    handle.trigger();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> ids("TemporalScheduledById = 'nightly' AND ExecutionStatus = 'Completed'").size() == 1);
+
+    assertThat(ids("")).allMatch(id -> !id.startsWith("temporal-sys-scheduler:")).anyMatch(id -> id.startsWith("nightly-run"));
+    assertThat(ids("TemporalNamespaceDivision = 'TemporalScheduler'")).containsExactly("temporal-sys-scheduler:nightly");
+    assertThat(sdk.client().countWorkflows("").getCount()).isEqualTo(1);
+    handle.delete();
   }
 
   @Test

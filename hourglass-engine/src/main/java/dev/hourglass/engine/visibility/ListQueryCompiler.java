@@ -37,6 +37,8 @@ import java.util.function.Function;
 final class ListQueryCompiler {
   static final List<SortColumn> DEFAULT_ORDER = List.of(new SortColumn("close_order", true), new SortColumn("start_time", true));
 
+  private static final String NAMESPACE_DIVISION = "TemporalNamespaceDivision";
+
   private final String namespaceId;
   private final Function<String, Optional<IndexedValueType>> customTypes;
   private final StringBuilder sql = new StringBuilder();
@@ -53,7 +55,39 @@ final class ListQueryCompiler {
   static CompiledQuery compile(ListQuery query, String namespaceId, Function<String, Optional<IndexedValueType>> customTypes) {
     ListQueryCompiler compiler = new ListQueryCompiler(namespaceId, customTypes);
     query.where().ifPresent(compiler::condition);
+    if (query.where().map(where -> !mentions(where, NAMESPACE_DIVISION)).orElse(true)) {
+      compiler.hideNamespaceDivisions(query.where().isPresent());
+    }
     return new CompiledQuery(compiler.sql.toString(), compiler.parameters, order(query.orderBy()), groupByStatus(query));
+  }
+
+  /**
+   * Leaves out runs of a namespace division (the schedules' own workflows), as Temporal's list
+   * does unless the query names {@code TemporalNamespaceDivision}.
+   */
+  private void hideNamespaceDivisions(boolean afterCondition) {
+    if (afterCondition) {
+      sql.insert(0, '(').append(") AND ");
+    }
+    new CustomTarget(NAMESPACE_DIVISION, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).isNull(new IsNull(new Name(NAMESPACE_DIVISION, 0), false));
+  }
+
+  private static boolean mentions(Condition condition, String name) {
+    if (condition instanceof And and) {
+      return and.operands().stream().anyMatch(operand -> mentions(operand, name));
+    }
+    if (condition instanceof Or or) {
+      return or.operands().stream().anyMatch(operand -> mentions(operand, name));
+    }
+    if (condition instanceof Not not) {
+      return mentions(not.operand(), name);
+    }
+    Name named = condition instanceof Compare compare ? compare.name()
+        : condition instanceof In in ? in.name()
+        : condition instanceof Between between ? between.name()
+        : condition instanceof StartsWith startsWith ? startsWith.name()
+        : ((IsNull) condition).name();
+    return named.text().equals(name);
   }
 
   private static List<SortColumn> order(List<OrderTerm> terms) {

@@ -56,15 +56,18 @@ final class TypedValues {
     values(name, type, payload);
   }
 
-  /** The rows of all attributes whose payloads carry a known {@code type} (stamped at validation). */
+  /** The rows of all attributes of a known type: stamped at validation, or predefined by name. */
   static List<SearchAttributeValue> index(SearchAttributes attributes) {
     List<SearchAttributeValue> rows = new ArrayList<>();
     for (Map.Entry<String, Payload> entry : new java.util.TreeMap<>(attributes.getIndexedFieldsMap()).entrySet()) {
       Payload payload = entry.getValue();
-      if (payload.getData().isEmpty() || !payload.containsMetadata(TYPE_METADATA)) {
+      if (payload.getData().isEmpty()) {
         continue;
       }
-      Optional<IndexedValueType> type = typeNamed(payload.getMetadataOrThrow(TYPE_METADATA).toStringUtf8());
+      // Attributes the server itself sets (schedules) carry no type; their names fix it.
+      Optional<IndexedValueType> type = payload.containsMetadata(TYPE_METADATA)
+          ? typeNamed(payload.getMetadataOrThrow(TYPE_METADATA).toStringUtf8())
+          : Optional.ofNullable(SearchAttributeRegistry.PREDEFINED.get(entry.getKey()));
       if (type.isPresent()) {
         try {
           rows.addAll(values(entry.getKey(), type.get(), payload));
