@@ -85,6 +85,7 @@ class VisibilityIT {
         case "wait" -> Workflow.await(() -> finished);
         case "upsert" -> Workflow.upsertTypedSearchAttributes(COLOR.valueSet("upserted"), NUMBER.valueSet(99L));
         case "continue" -> Workflow.continueAsNew("done");
+        case "bad-upsert" -> Workflow.upsertTypedSearchAttributes(SearchAttributeKey.forKeyword("Undefined").valueSet("x"));
         default -> { }
       }
       return mode;
@@ -173,6 +174,22 @@ class VisibilityIT {
     waiting.signal("finish");
     waiting.getResult(String.class);
     assertThat(ids("ExecutionStatus = 'Running'")).isEmpty();
+    assertThat(sdkLogs.events()).as("what the SDK logged at WARN or ERROR").isEmpty();
+  }
+
+  @Test
+  void upsertOfAnUndefinedAttributeFailsTheWorkflowTaskAsTemporalDoes() {
+    WorkflowStub stub = start("bad-upsert-1", "OrderWorkflow", "bad-upsert", SearchAttributes.EMPTY);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+        sdk.client().fetchHistory("bad-upsert-1").getHistory().getEventsList().stream()
+            .anyMatch(event -> event.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED));
+    var failed = sdk.client().fetchHistory("bad-upsert-1").getHistory().getEventsList().stream()
+        .filter(event -> event.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+        .findFirst().orElseThrow().getWorkflowTaskFailedEventAttributes();
+    assertThat(failed.getCause()).isEqualTo(io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES);
+    assertThat(failed.getFailure().getMessage()).contains("search attribute Undefined is not defined");
+    assertThat(ids("WorkflowId = 'bad-upsert-1' AND ExecutionStatus = 'Running'")).containsExactly("bad-upsert-1");
+    stub.terminate("test over");
   }
 
   @Test
