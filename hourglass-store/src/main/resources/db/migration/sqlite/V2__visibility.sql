@@ -1,7 +1,7 @@
 -- Visibility: one row per workflow run with the attributes list filters use, written in the same
 -- transaction as the execution change that alters them (start, search attribute / memo upsert,
--- close). Times are epoch milliseconds. Plain SQL shared with the PostgreSQL twin except for
--- BLOB (BYTEA there) and WITHOUT ROWID.
+-- close). Times are epoch milliseconds. The PostgreSQL twin differs only in BYTEA for BLOB, the
+-- "C" collation of text columns, no WITHOUT ROWID and no planner statistics.
 
 CREATE TABLE visibility (
   namespace_id        TEXT    NOT NULL,

@@ -394,7 +394,8 @@ final class ListQueryCompiler {
   private void prefixMatch(String column, String prefix) {
     sql.append(column).append(" >= ? AND substr(").append(column).append(", 1, ?) = ?");
     parameters.add(prefix);
-    parameters.add((long) prefix.length());
+    // An int: PostgreSQL has substr(text, int, int) and no implicit cast from bigint.
+    parameters.add(prefix.length());
     parameters.add(prefix);
   }
 

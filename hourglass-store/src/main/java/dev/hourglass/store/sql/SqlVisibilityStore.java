@@ -209,7 +209,7 @@ final class SqlVisibilityStore implements VisibilityStore {
       } else if (parameter instanceof Long number) {
         statement.setLong(i + 1, number);
       } else if (parameter instanceof Integer number) {
-        statement.setLong(i + 1, number);
+        statement.setInt(i + 1, number);
       } else if (parameter instanceof Double number) {
         statement.setDouble(i + 1, number);
       } else {
