@@ -9,6 +9,7 @@ import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
+import dev.hourglass.engine.visibility.RetentionSweeper;
 import dev.hourglass.engine.visibility.SearchAttributeRegistry;
 import dev.hourglass.engine.visibility.VisibilityService;
 import dev.hourglass.server.api.OperatorService;
@@ -114,6 +115,12 @@ public final class HourglassServer implements AutoCloseable {
       HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
       historyRef.set(history);
       shards.start();
+      // Retention deletes wait for commits: a thread of their own, never the shared scheduler's.
+      java.util.concurrent.ScheduledThreadPoolExecutor retention = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+          threads("hourglass-retention"));
+      retention.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      executors.add(retention);
+      new RetentionSweeper(namespaces, stores.visibility(), history::deleteClosedRun, clock).start(retention);
 
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))

@@ -276,6 +276,30 @@ class VisibilityIT {
   }
 
   @Test
+  void closedRunsAreDeletedAfterTheNamespacesRetentionAndOpenOnesStay() {
+    sdk.service().blockingStub().updateNamespace(io.temporal.api.workflowservice.v1.UpdateNamespaceRequest.newBuilder()
+        .setNamespace(SdkEnvironment.NAMESPACE)
+        .setConfig(io.temporal.api.namespace.v1.NamespaceConfig.newBuilder()
+            .setWorkflowExecutionRetentionTtl(com.google.protobuf.util.Durations.fromSeconds(2)))
+        .build());
+    server.restart(); // the sweeper picks its pace from the shortest retention when it starts
+    WorkflowStub open = start("kept-open", "OrderWorkflow", "wait", SearchAttributes.EMPTY);
+    run("short-lived", "OrderWorkflow", "plain", SearchAttributes.newBuilder().set(COLOR, "gone").build());
+    assertThat(ids("WorkflowId = 'short-lived'")).containsExactly("short-lived");
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> ids("WorkflowId = 'short-lived'").isEmpty());
+    assertThat(ids("CustomKeywordField = 'gone'")).isEmpty();
+    assertThatThrownBy(() -> sdk.client().fetchHistory("short-lived"))
+        .satisfies(error -> assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    assertThat(ids("WorkflowId = 'kept-open'")).containsExactly("kept-open");
+    // The id is free again, as after Temporal deleted the run.
+    run("short-lived", "OrderWorkflow", "plain", SearchAttributes.EMPTY);
+    open.signal("finish");
+    open.getResult(String.class);
+  }
+
+  @Test
   void malformedQueriesAndUnknownAttributesAreInvalidArguments() {
     assertInvalid("WorkflowId = ", "position 14");
     assertInvalid("WorkflowId = 'a' AND", "position 21");

@@ -98,6 +98,11 @@ public final class HistoryEngine {
     this.updater.setCommitListener(queries::onCommitted);
   }
 
+  /** Retention: deletes a closed run (state, history, visibility); false when it is open or gone. */
+  public boolean deleteClosedRun(ExecutionKey key) {
+    return updater.deleteClosed(key);
+  }
+
   public StartWorkflowResult startWorkflow(String namespaceId, StartWorkflowExecutionRequest request) {
     return starter.start(namespaceId, request);
   }

@@ -136,10 +136,7 @@ final class SqlVisibilityStore implements VisibilityStore {
     setBytesOrNull(statement, ++i, record.searchAttributes());
     statement.executeUpdate();
 
-    PreparedStatement delete = session.statement(VisibilitySql.DELETE_VALUES);
-    delete.setString(1, record.namespaceId());
-    delete.setString(2, record.runId());
-    delete.executeUpdate();
+    deleteValues(session, record.namespaceId(), record.runId());
     for (SearchAttributeValue value : record.values()) {
       PreparedStatement insert = session.statement(VisibilitySql.INSERT_VALUE);
       insert.setString(1, record.namespaceId());
@@ -155,6 +152,22 @@ final class SqlVisibilityStore implements VisibilityStore {
       insert.setString(7, value.textValue());
       insert.executeUpdate();
     }
+  }
+
+  /** Removes a run's row and values (retention); part of the deleting transaction. */
+  static void delete(WriterSession session, String namespaceId, String runId) throws SQLException {
+    PreparedStatement statement = session.statement(VisibilitySql.DELETE_ROW);
+    statement.setString(1, namespaceId);
+    statement.setString(2, runId);
+    statement.executeUpdate();
+    deleteValues(session, namespaceId, runId);
+  }
+
+  private static void deleteValues(WriterSession session, String namespaceId, String runId) throws SQLException {
+    PreparedStatement delete = session.statement(VisibilitySql.DELETE_VALUES);
+    delete.setString(1, namespaceId);
+    delete.setString(2, runId);
+    delete.executeUpdate();
   }
 
   private static void appendWhere(StringBuilder sql, List<Object> parameters, VisibilityQuery query) {

@@ -22,6 +22,8 @@ final class VisibilitySql {
         parent_run_id = excluded.parent_run_id, root_workflow_id = excluded.root_workflow_id, root_run_id = excluded.root_run_id,
         first_run_id = excluded.first_run_id, memo = excluded.memo, search_attributes = excluded.search_attributes""";
 
+  static final String DELETE_ROW = "DELETE FROM visibility WHERE namespace_id = ? AND run_id = ?";
+
   static final String DELETE_VALUES = "DELETE FROM visibility_search_attributes WHERE namespace_id = ? AND run_id = ?";
 
   static final String INSERT_VALUE = """
