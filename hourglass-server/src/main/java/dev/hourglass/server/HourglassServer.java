@@ -6,6 +6,7 @@ import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.engine.history.HistoryEngine;
 import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
+import dev.hourglass.engine.nexus.NexusEndpointRegistry;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
@@ -125,7 +126,8 @@ public final class HourglassServer implements AutoCloseable {
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
           .addService(new WorkflowService(namespaces, history, matching, VERSION, visibility))
-          .addService(new OperatorService(namespaces, searchAttributes))
+          .addService(new OperatorService(namespaces, searchAttributes,
+              new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)))
           .addService(health.getHealthService())
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)

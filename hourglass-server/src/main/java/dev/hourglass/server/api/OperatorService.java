@@ -5,29 +5,26 @@ import static java.util.Objects.requireNonNull;
 import dev.hourglass.common.InvalidArgumentException;
 import dev.hourglass.engine.namespace.Namespace;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
+import dev.hourglass.engine.nexus.NexusEndpointRegistry;
 import dev.hourglass.engine.visibility.SearchAttributeRegistry;
 import io.grpc.stub.StreamObserver;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesResponse;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
-import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
-import io.temporal.api.operatorservice.v1.RemoveSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.RemoveSearchAttributesResponse;
+import io.temporal.api.operatorservice.v1.*;
 import java.util.LinkedHashSet;
 
 /**
  * The part of Temporal's {@code OperatorService} that applications and the SDK's test setups
- * call: custom search attributes per namespace (persisted). Other RPCs answer UNIMPLEMENTED
- * (docs/compatibility.md).
+ * call: custom search attributes per namespace and Nexus endpoint records (persisted). Other RPCs
+ * answer UNIMPLEMENTED (docs/compatibility.md).
  */
 public final class OperatorService extends OperatorServiceGrpc.OperatorServiceImplBase {
   private final NamespaceRegistry namespaces;
   private final SearchAttributeRegistry searchAttributes;
+  private final NexusEndpointRegistry nexusEndpoints;
 
-  public OperatorService(NamespaceRegistry namespaces, SearchAttributeRegistry searchAttributes) {
+  public OperatorService(NamespaceRegistry namespaces, SearchAttributeRegistry searchAttributes, NexusEndpointRegistry nexusEndpoints) {
     this.namespaces = requireNonNull(namespaces, "namespaces is null");
     this.searchAttributes = requireNonNull(searchAttributes, "searchAttributes is null");
+    this.nexusEndpoints = requireNonNull(nexusEndpoints, "nexusEndpoints is null");
   }
 
   @Override
@@ -62,6 +59,40 @@ public final class OperatorService extends OperatorServiceGrpc.OperatorServiceIm
       }
       searchAttributes.remove(namespace.id(), new LinkedHashSet<>(request.getSearchAttributesList()));
       return RemoveSearchAttributesResponse.getDefaultInstance();
+    });
+  }
+
+  // ---- Nexus endpoints (records only) ----
+
+  @Override
+  public void createNexusEndpoint(CreateNexusEndpointRequest request, StreamObserver<CreateNexusEndpointResponse> observer) {
+    Rpc.unary(observer, () -> CreateNexusEndpointResponse.newBuilder().setEndpoint(nexusEndpoints.create(request.getSpec())).build());
+  }
+
+  @Override
+  public void getNexusEndpoint(GetNexusEndpointRequest request, StreamObserver<GetNexusEndpointResponse> observer) {
+    Rpc.unary(observer, () -> GetNexusEndpointResponse.newBuilder().setEndpoint(nexusEndpoints.get(request.getId())).build());
+  }
+
+  @Override
+  public void listNexusEndpoints(ListNexusEndpointsRequest request, StreamObserver<ListNexusEndpointsResponse> observer) {
+    Rpc.unary(observer, () -> {
+      NexusEndpointRegistry.Page page = nexusEndpoints.list(request.getPageSize(), request.getNextPageToken(), request.getName());
+      return ListNexusEndpointsResponse.newBuilder().addAllEndpoints(page.endpoints()).setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void updateNexusEndpoint(UpdateNexusEndpointRequest request, StreamObserver<UpdateNexusEndpointResponse> observer) {
+    Rpc.unary(observer, () -> UpdateNexusEndpointResponse.newBuilder()
+        .setEndpoint(nexusEndpoints.update(request.getId(), request.getVersion(), request.getSpec())).build());
+  }
+
+  @Override
+  public void deleteNexusEndpoint(DeleteNexusEndpointRequest request, StreamObserver<DeleteNexusEndpointResponse> observer) {
+    Rpc.unary(observer, () -> {
+      nexusEndpoints.delete(request.getId(), request.getVersion());
+      return DeleteNexusEndpointResponse.getDefaultInstance();
     });
   }
 }

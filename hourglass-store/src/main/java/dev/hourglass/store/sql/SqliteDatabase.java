@@ -61,7 +61,8 @@ public final class SqliteDatabase implements AutoCloseable {
         new SqlTimerStore(reads, writer),
         new SqlNamespaceStore(reads, writer),
         new SqlShardStore(reads, writer),
-        new SqlVisibilityStore(reads, writer));
+        new SqlVisibilityStore(reads, writer),
+        new SqlNexusEndpointStore(reads, writer));
   }
 
   /**
