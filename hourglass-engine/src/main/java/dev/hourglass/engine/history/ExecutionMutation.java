@@ -160,11 +160,6 @@ final class ExecutionMutation {
     return addTimer(nowMillis, kind, eventId, 0, "");
   }
 
-  /** Rewrites the run's visibility row with this change (for changes that append none of the events that do). */
-  void markVisibilityChanged() {
-    visibilityChanged = true;
-  }
-
   void markClosesRun() {
     closesRun = true;
   }
