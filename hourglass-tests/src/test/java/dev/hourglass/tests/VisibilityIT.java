@@ -300,6 +300,22 @@ class VisibilityIT {
   }
 
   @Test
+  void deleteWorkflowExecutionTerminatesARunningRunAndRemovesItWithItsListEntry() {
+    WorkflowStub running = start("to-delete", "OrderWorkflow", "wait", SearchAttributes.EMPTY);
+    String runId = running.getExecution().getRunId();
+    run("done-to-delete", "OrderWorkflow", "plain", SearchAttributes.EMPTY);
+    for (String workflowId : List.of("to-delete", "done-to-delete")) {
+      sdk.service().blockingStub().deleteWorkflowExecution(io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest.newBuilder()
+          .setNamespace(SdkEnvironment.NAMESPACE)
+          .setWorkflowExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+          .build());
+    }
+    assertThat(ids("WorkflowId IN ('to-delete', 'done-to-delete')")).isEmpty();
+    assertThatThrownBy(() -> sdk.client().fetchHistory("to-delete", runId))
+        .satisfies(error -> assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
   void malformedQueriesAndUnknownAttributesAreInvalidArguments() {
     assertInvalid("WorkflowId = ", "position 14");
     assertInvalid("WorkflowId = 'a' AND", "position 21");

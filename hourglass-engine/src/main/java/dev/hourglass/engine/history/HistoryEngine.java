@@ -103,6 +103,19 @@ public final class HistoryEngine {
     return updater.deleteClosed(key);
   }
 
+  /** DeleteWorkflowExecution: a running run is terminated first, as Temporal does, then deleted. */
+  public void deleteRun(ExecutionKey key) {
+    if (updater.deleteClosed(key)) {
+      return;
+    }
+    try {
+      terminate(key, "Delete workflow execution", null, "");
+    } catch (NotFoundException closedMeanwhile) {
+      // it closed on its own between the two steps: delete it as it is
+    }
+    updater.deleteClosed(key);
+  }
+
   public StartWorkflowResult startWorkflow(String namespaceId, StartWorkflowExecutionRequest request) {
     return starter.start(namespaceId, request);
   }

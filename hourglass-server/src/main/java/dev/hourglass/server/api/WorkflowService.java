@@ -303,6 +303,14 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     });
   }
 
+  @Override
+  public void deleteWorkflowExecution(DeleteWorkflowExecutionRequest request, StreamObserver<DeleteWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      history.deleteRun(resolve(request.getNamespace(), request.getWorkflowExecution()));
+      return DeleteWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
   private ExecutionKey resolve(String namespaceName, WorkflowExecution execution) {
     Namespace namespace = namespaces.byName(namespaceName);
     Validation.requireExecution(execution);
