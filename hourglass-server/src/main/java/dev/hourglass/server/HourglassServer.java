@@ -13,6 +13,7 @@ import dev.hourglass.engine.timer.TimerTarget;
 import dev.hourglass.engine.visibility.RetentionSweeper;
 import dev.hourglass.engine.visibility.SearchAttributeRegistry;
 import dev.hourglass.engine.visibility.VisibilityService;
+import dev.hourglass.server.api.ClientFeatures;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.store.Stores;
@@ -125,7 +126,8 @@ public final class HourglassServer implements AutoCloseable {
 
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
-          .addService(new WorkflowService(namespaces, history, matching, VERSION, visibility))
+          .addService(io.grpc.ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, VERSION, visibility),
+              new ClientFeatures()))
           .addService(new OperatorService(namespaces, searchAttributes,
               new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)))
           .addService(health.getHealthService())

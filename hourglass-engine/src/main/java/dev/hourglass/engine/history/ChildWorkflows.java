@@ -399,7 +399,7 @@ final class ChildWorkflows {
   /** Before a closing change commits: the parent learns the outcome; the children get their close policy. */
   void onRunClosed(ExecutionMutation mutation) {
     MutableState state = mutation.state();
-    if (state.hasParent() && mutation.newRun() == null) {
+    if (state.hasParent() && !mutation.continuesChain()) {
       mutation.addTransfer(TimerKind.RECORD_CHILD_COMPLETION, state.closeEventId);
     }
     for (ChildInfo child : state.children.values()) {

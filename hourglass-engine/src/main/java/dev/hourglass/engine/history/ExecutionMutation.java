@@ -49,21 +49,44 @@ final class ExecutionMutation {
   private boolean closesRun;
   /** Whether what is listed of the run changed (start, close, search attributes, memo): its visibility row is rewritten. */
   private boolean visibilityChanged;
-  /** The run this change starts (continue-as-new), written in the same transaction. */
+  /** The run this change starts (continue-as-new, retry, cron, terminate-existing), written in the same transaction. */
   private ExecutionMutation newRun;
+  /** Whether {@link #newRun} continues this run's chain (false: it replaces a terminated run, TERMINATE_EXISTING). */
+  private boolean newRunContinuesChain;
 
-  /** Starts building a new run of the same workflow id, to be committed with this change. */
+  /**
+   * Starts building the next run of this run's chain (continue-as-new, retry, cron), to be
+   * committed with this change.
+   */
   ExecutionMutation startNewRun(MutableState newState) {
+    return startRun(newState, true);
+  }
+
+  /**
+   * Starts building a run of the same workflow id that does not continue this run (it replaces a
+   * run terminated by TERMINATE_EXISTING), to be committed with this change.
+   */
+  ExecutionMutation startUnrelatedRun(MutableState newState) {
+    return startRun(newState, false);
+  }
+
+  private ExecutionMutation startRun(MutableState newState, boolean continuesChain) {
     if (newRun != null) {
       throw new IllegalStateException("a change starts at most one new run");
     }
     newRun = new ExecutionMutation(newState, shard, nowMillis);
+    newRunContinuesChain = continuesChain;
     return newRun;
   }
 
   /** The new run started by this change, or null. */
   ExecutionMutation newRun() {
     return newRun;
+  }
+
+  /** Whether this change starts a run that continues this one's chain: the chain goes on, nobody waits for its end yet. */
+  boolean continuesChain() {
+    return newRun != null && newRunContinuesChain;
   }
 
   ExecutionMutation(MutableState state, ShardContext shard, long nowMillis) {

@@ -114,8 +114,15 @@ final class ExecutionUpdater {
     try {
       entry.state = state;
       mutation = new ExecutionMutation(state, shardOf(key), clock.millis());
-      result = applyAndCommit(entry, mutation, change, 0);
+      // In the cache before the commit, locked: whoever learns of the run from the store (a backlog
+      // or timer read) waits for this entry instead of loading a copy that this one would replace.
       cache.put(key, entry);
+      try {
+        result = applyAndCommit(entry, mutation, change, 0);
+      } catch (RuntimeException e) {
+        cache.asMap().remove(key, entry);
+        throw e;
+      }
     } finally {
       entry.lock.unlock();
     }
@@ -224,30 +231,48 @@ final class ExecutionUpdater {
     if (mutation.isEmpty()) {
       return result;
     }
+    // The run this change starts (continue-as-new, retry, cron) is cached, locked, before the
+    // commit, as in create: its tasks and timers may be read from the store before they are published.
+    ExecutionMutation newRun = mutation.newRun();
+    ExecutionEntry newEntry = newRun == null ? null : new ExecutionEntry();
+    if (newEntry != null) {
+      newEntry.lock.lock();
+      newEntry.state = newRun.state();
+      cache.put(newRun.executionKey(), newEntry);
+    }
     try {
       store.write(mutation.toWrite(expectedDbVersion, codec::encode)).join();
+      if (newEntry != null) {
+        newEntry.dbVersion = 1;
+        newEntry.appendCommitted(newRun.newEvents());
+      }
     } catch (CompletionException e) {
-      entry.invalidate();
+      forget(entry, newRun, newEntry);
       if (e.getCause() instanceof RuntimeException cause) {
         throw cause;
       }
       throw e;
     } catch (RuntimeException e) {
-      entry.invalidate();
+      forget(entry, newRun, newEntry);
       throw e;
+    } finally {
+      if (newEntry != null) {
+        newEntry.lock.unlock();
+      }
     }
     entry.dbVersion = expectedDbVersion + 1;
     entry.appendCommitted(mutation.newEvents());
     commitListener.accept(mutation);
-    ExecutionMutation newRun = mutation.newRun();
-    if (newRun != null) {
-      ExecutionEntry newEntry = new ExecutionEntry();
-      newEntry.state = newRun.state();
-      newEntry.dbVersion = 1;
-      newEntry.appendCommitted(newRun.newEvents());
-      cache.put(newRun.executionKey(), newEntry);
-    }
     return result;
+  }
+
+  /** A commit failed: the state in memory is not the store's, nor is the new run it meant to start. */
+  private void forget(ExecutionEntry entry, ExecutionMutation newRun, ExecutionEntry newEntry) {
+    entry.invalidate();
+    if (newEntry != null) {
+      newEntry.invalidate();
+      cache.asMap().remove(newRun.executionKey(), newEntry);
+    }
   }
 
   private void load(ExecutionKey key, ExecutionEntry entry) {

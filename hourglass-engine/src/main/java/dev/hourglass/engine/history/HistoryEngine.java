@@ -25,15 +25,12 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.PendingWorkflowTaskState;
-import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.history.v1.WorkflowExecutionTerminatedEventAttributes;
-import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.PendingWorkflowTaskInfo;
@@ -67,6 +64,7 @@ public final class HistoryEngine {
   private final HistoryReader reader;
   private final Signals signals;
   private final Queries queries;
+  private final RunOutcomes outcomes;
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
   private final Schedules schedules;
@@ -82,10 +80,11 @@ public final class HistoryEngine {
     this.signals = new Signals(workflowTasks);
     this.starter = new WorkflowStarter(store, updater, workflowTasks, signals);
     this.reader = new HistoryReader(store, updater, watchers, scheduler);
+    this.outcomes = new RunOutcomes(starter, reader);
     this.children = new ChildWorkflows(store, updater, starter, workflowTasks, signals, reader, namespaces);
     this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
     this.schedules = new Schedules(store, updater, starter, workflowTasks, signals);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests,
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, outcomes,
         searchAttributes);
     this.updater.setBeforeCommit(mutation -> {
       HistoryLimits.enforce(mutation, workflowTasks);
@@ -425,11 +424,10 @@ public final class HistoryEngine {
         }
         state.runTimeoutTimerId = 0;
         workflowTasks.flushBuffered(mutation);
-        WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, event -> event.setWorkflowExecutionTimedOutEventAttributes(
-                WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(RetryState.RETRY_STATE_TIMEOUT)));
+        outcomes.timeOut(mutation);
       }
       case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
+      case WORKFLOW_BACKOFF -> FirstWorkflowTaskBackoff.onTimer(mutation, timer.timerId(), workflowTasks);
       case START_CHILD_WORKFLOW, RECORD_CHILD_COMPLETION, SIGNAL_EXTERNAL_WORKFLOW, CANCEL_EXTERNAL_WORKFLOW, APPLY_PARENT_CLOSE_POLICY,
           SCHEDULE_NEXT_ACTION, SCHEDULE_ACT, SCHEDULE_WORKFLOW_CLOSED ->
           throw new IllegalStateException("transfer tasks are fired by fireTransfer");
@@ -489,9 +487,21 @@ public final class HistoryEngine {
     });
   }
 
+  /** GetWorkflowExecutionHistory for a client that follows only continue-as-new to a chain's next run (the Java SDK). */
   public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
       boolean waitNewEvent, HistoryEventFilterType filter) {
-    return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter);
+    return getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter, false);
+  }
+
+  /**
+   * GetWorkflowExecutionHistory.
+   *
+   * @param clientFollowsNextRunId whether the client announced Temporal's "follows-next-run-id"
+   *     feature; if not, close events that name a next run (retry, cron) are shown as continued-as-new
+   */
+  public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
+      boolean waitNewEvent, HistoryEventFilterType filter, boolean clientFollowsNextRunId) {
+    return reader.getHistory(key, pageToken, maximumPageSize, waitNewEvent, filter, clientFollowsNextRunId);
   }
 
   public DescribeWorkflowExecutionResponse describe(ExecutionKey key) {
@@ -504,7 +514,7 @@ public final class HistoryEngine {
         .setExecution(WorkflowExecution.newBuilder().setWorkflowId(state.workflowId).setRunId(state.runId))
         .setType(started.getWorkflowType())
         .setStartTime(Timestamps.fromMillis(state.startTimeMillis))
-        .setExecutionTime(Timestamps.fromMillis(state.startTimeMillis))
+        .setExecutionTime(Timestamps.fromMillis(state.startTimeMillis + Durations.toMillis(started.getFirstWorkflowTaskBackoff())))
         .setStatus(WorkflowExecutionStatus.forNumber(state.status))
         .setHistoryLength(state.nextEventId - 1)
         .setHistorySizeBytes(state.historySizeBytes)

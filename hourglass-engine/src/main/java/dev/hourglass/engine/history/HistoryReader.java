@@ -82,12 +82,16 @@ final class HistoryReader {
     return events;
   }
 
+  /**
+   * @param clientFollowsNextRunId whether the client follows {@code new_execution_run_id} of
+   *     completed, failed and timed-out close events (Temporal's "follows-next-run-id" feature)
+   */
   CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(ExecutionKey key, ByteString pageToken, int maximumPageSize,
-      boolean waitNewEvent, HistoryEventFilterType filter) {
+      boolean waitNewEvent, HistoryEventFilterType filter, boolean clientFollowsNextRunId) {
     int pageSize = maximumPageSize <= 0 ? DEFAULT_PAGE_SIZE : maximumPageSize;
     long from = pageToken.isEmpty() ? 1 : decodeToken(pageToken);
     if (filter == HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT) {
-      return closeEvent(key, waitNewEvent);
+      return closeEvent(key, waitNewEvent, clientFollowsNextRunId);
     }
     Snapshot snapshot = snapshot(key);
     if (!waitNewEvent || from < snapshot.nextEventId() || !snapshot.running()) {
@@ -117,23 +121,25 @@ final class HistoryReader {
     return response.build();
   }
 
-  private CompletableFuture<GetWorkflowExecutionHistoryResponse> closeEvent(ExecutionKey key, boolean wait) {
+  private CompletableFuture<GetWorkflowExecutionHistoryResponse> closeEvent(ExecutionKey key, boolean wait, boolean followsNextRunId) {
     Snapshot snapshot = snapshot(key);
     if (!snapshot.running()) {
-      return CompletableFuture.completedFuture(closeEventResponse(key, snapshot));
+      return CompletableFuture.completedFuture(closeEventResponse(key, snapshot, followsNextRunId));
     }
     if (!wait) {
       return CompletableFuture.completedFuture(GetWorkflowExecutionHistoryResponse.getDefaultInstance());
     }
     return awaitChange(key, () -> {
       Snapshot now = snapshot(key);
-      return now.running() ? null : closeEventResponse(key, now);
+      return now.running() ? null : closeEventResponse(key, now, followsNextRunId);
     }, () -> GetWorkflowExecutionHistoryResponse.newBuilder().setNextPageToken(encodeToken(1)).build());
   }
 
-  private GetWorkflowExecutionHistoryResponse closeEventResponse(ExecutionKey key, Snapshot snapshot) {
+  private GetWorkflowExecutionHistoryResponse closeEventResponse(ExecutionKey key, Snapshot snapshot, boolean followsNextRunId) {
     List<HistoryEvent> events = readEvents(key, snapshot.closeEventId(), snapshot.closeEventId(), 1);
-    return GetWorkflowExecutionHistoryResponse.newBuilder().setHistory(History.newBuilder().addAllEvents(events)).build();
+    GetWorkflowExecutionHistoryResponse response =
+        GetWorkflowExecutionHistoryResponse.newBuilder().setHistory(History.newBuilder().addAllEvents(events)).build();
+    return followsNextRunId ? response : ChainedCloseEvents.asContinuedAsNew(response);
   }
 
   /**

@@ -57,6 +57,14 @@ final class MutableState {
   /** Set when this execution is a schedule's internal execution; null for workflows. */
   ScheduleState schedule;
 
+  // ---- retries, cron and start delay (FirstWorkflowTaskBackoff, RunOutcomes) ----
+  /**
+   * Timer row the run's first workflow task waits for (first_workflow_task_backoff of a retry, a
+   * cron run or a start delay); 0 when the run does not wait. While it waits, signals are recorded
+   * but schedule no workflow task.
+   */
+  long backoffTimerId;
+
   boolean running() {
     return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
   }

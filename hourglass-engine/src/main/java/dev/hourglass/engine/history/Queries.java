@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.hourglass.common.DeadlineExceededException;
 import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.FailedPreconditionException;
+import dev.hourglass.common.WorkflowNotReadyException;
 import dev.hourglass.common.QueryFailedException;
 import dev.hourglass.common.NotFoundException;
 import dev.hourglass.engine.matching.MatchingEngine;
@@ -62,6 +63,8 @@ final class Queries {
    * Queries held back while their execution has a workflow task pending: the worker can answer
    * only from a history that ends at a completed workflow task (before the first one completes,
    * no workflow code has run at all). Dispatched by {@link #onCommitted} once the task completes.
+   * A run whose first workflow task still waits for its backoff (retry, cron, start delay) holds
+   * queries the same way, until that first task has completed.
    */
   private final Map<ExecutionKey, List<TaskRecord>> waiting = new ConcurrentHashMap<>();
   /** Query task ids are negative so they never collide with backlog task ids. */
@@ -84,13 +87,18 @@ final class Queries {
 
   CompletableFuture<QueryWorkflowResponse> query(ExecutionKey key, WorkflowQuery query, QueryRejectCondition rejectCondition,
       Duration timeout) {
+    if (updater.read(key, state -> FirstWorkflowTaskBackoff.waitsPast(state, clock.millis() + timeout.toMillis()))) {
+      // As Temporal's WorkflowNotReady: no workflow code will have run before the query's deadline.
+      return CompletableFuture.failedFuture(new WorkflowNotReadyException(
+          "Workflow task is not scheduled yet: the workflow waits for its start delay, retry backoff or cron time."));
+    }
     long id = -nextId.incrementAndGet();
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     Target target = updater.read(key, state -> {
       boolean sticky = !state.stickyTaskQueue.isEmpty() && matching.isStickyQueueAlive(state.namespaceId, state.stickyTaskQueue);
       Target found = new Target(sticky ? state.stickyTaskQueue : state.taskQueue(), sticky,
           WorkflowExecutionStatus.forNumber(state.status), matching.hasRecentPoller(state.namespaceId, state.taskQueue(), TaskKind.WORKFLOW),
-          state.workflowTask != null);
+          state.workflowTask != null || FirstWorkflowTaskBackoff.waiting(state));
       if (found.workflowTaskPending() && !rejected(found, rejectCondition)) {
         // Registered under the execution's lock, so the completion of the task cannot slip by.
         pending.put(id, new Pending(key, query, false, answer));
@@ -134,7 +142,7 @@ final class Queries {
 
   /** After each commit, under the execution's lock: release held queries once no workflow task is pending. */
   void onCommitted(ExecutionMutation mutation) {
-    if (waiting.isEmpty() || mutation.state().workflowTask != null) {
+    if (waiting.isEmpty() || mutation.state().workflowTask != null || FirstWorkflowTaskBackoff.waiting(mutation.state())) {
       return;
     }
     List<TaskRecord> held = waiting.remove(mutation.executionKey());

@@ -88,6 +88,8 @@ final class Signals {
     }
     state.cancelRequested = true;
     state.cancelRequestId = requestId;
+    // As in Temporal, a cancel request does not wait for a first workflow task backoff.
+    FirstWorkflowTaskBackoff.end(mutation);
     workflowTasks.appendExternal(mutation, List.of(mutation.unnumbered(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
         event -> {
           WorkflowExecutionCancelRequestedEventAttributes.Builder attributes = WorkflowExecutionCancelRequestedEventAttributes.newBuilder()

@@ -17,6 +17,7 @@ enum TimerKind {
   WORKFLOW_TASK_RETRY(10),
   // Transfer tasks: immediate work that reaches another execution (see CrossExecutionTasks). They
   // are timer rows due at once, so they survive a crash like any timer and fire after a restart.
+  // Codes 11-19.
   START_CHILD_WORKFLOW(11),
   RECORD_CHILD_COMPLETION(12),
   SIGNAL_EXTERNAL_WORKFLOW(13),
@@ -25,7 +26,10 @@ enum TimerKind {
   // Schedules (see Schedules): the next nominal time, the starts it decided, a started workflow closed.
   SCHEDULE_NEXT_ACTION(16),
   SCHEDULE_ACT(17),
-  SCHEDULE_WORKFLOW_CLOSED(18);
+  SCHEDULE_WORKFLOW_CLOSED(18),
+  // Codes 20-29: retries, cron and start delay.
+  /** The first workflow task of a run waits for its backoff (retry, cron, start delay). */
+  WORKFLOW_BACKOFF(20);
 
   private final int code;
 

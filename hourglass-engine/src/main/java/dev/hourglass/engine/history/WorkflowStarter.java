@@ -2,7 +2,10 @@ package dev.hourglass.engine.history;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.Timestamps;
 import dev.hourglass.common.ConditionFailedException;
 import dev.hourglass.common.WorkflowAlreadyStartedException;
 import dev.hourglass.common.WorkflowKey;
@@ -10,6 +13,8 @@ import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
 import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -17,6 +22,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.history.v1.WorkflowExecutionContinuedAsNewEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,7 +65,7 @@ final class WorkflowStarter {
    * instead, and a new one gets the signal right after its started event.
    */
   StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
-    return start(namespaceId, request, signal, Optional.empty());
+    return start(namespaceId, StartRequests.normalize(request), signal, Optional.empty());
   }
 
   /**
@@ -78,7 +84,7 @@ final class WorkflowStarter {
 
   /** Starts a child workflow: a start whose run names its parent. */
   StartWorkflowResult startChild(String namespaceId, StartWorkflowExecutionRequest request, ParentRef parent) {
-    return start(namespaceId, request, Optional.empty(), Optional.of(parent));
+    return start(namespaceId, StartRequests.normalize(request), Optional.empty(), Optional.of(parent));
   }
 
   private StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
@@ -110,8 +116,12 @@ final class WorkflowStarter {
       Optional<ParentRef> parent, Optional<CurrentExecution> current) {
     if (current.isPresent()) {
       CurrentExecution run = current.get();
-      if (signal.isPresent() && run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE) {
+      boolean running = run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
+      WorkflowIdConflictPolicy conflictPolicy = StartRequests.conflictPolicy(request, signal.isPresent());
+      if (signal.isPresent() && running && conflictPolicy == WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
         updater.update(new dev.hourglass.common.ExecutionKey(workflow.namespaceId(), workflow.workflowId(), run.runId()), mutation -> {
+          // As in Temporal, a SignalWithStart does not wait for a first workflow task backoff (start delay).
+          FirstWorkflowTaskBackoff.end(mutation);
           signals.signal(mutation, signal.get());
           return null;
         });
@@ -120,24 +130,22 @@ final class WorkflowStarter {
       if (!request.getRequestId().isEmpty() && run.startRequestId().equals(request.getRequestId())) {
         return new StartWorkflowResult(run.runId(), false);
       }
-      boolean running = run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
       if (running) {
-        if (request.getWorkflowIdConflictPolicy() == WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
-          return new StartWorkflowResult(run.runId(), false);
+        switch (conflictPolicy) {
+          case WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING -> {
+            return new StartWorkflowResult(run.runId(), false);
+          }
+          case WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING -> {
+            return terminateAndStart(workflow, run, request, signal, parent);
+          }
+          case WORKFLOW_ID_CONFLICT_POLICY_FAIL, WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED, UNRECOGNIZED ->
+              throw new WorkflowAlreadyStartedException("Workflow execution is already running. WorkflowId: " + workflow.workflowId()
+                  + ", RunId: " + run.runId() + ".", run.startRequestId(), run.runId());
         }
-        throw new WorkflowAlreadyStartedException("Workflow execution is already running. WorkflowId: " + workflow.workflowId()
-            + ", RunId: " + run.runId() + ".", run.startRequestId(), run.runId());
       }
       checkReusePolicy(request.getWorkflowIdReusePolicy(), run, workflow);
     }
-    MutableState state = newState(workflow, request);
-    parent.ifPresent(ref -> state.startedAttributes = state.startedAttributes.toBuilder()
-        .setParentWorkflowNamespace(ref.namespace())
-        .setParentWorkflowNamespaceId(ref.namespaceId())
-        .setParentWorkflowExecution(ref.execution())
-        .setParentInitiatedEventId(ref.initiatedEventId())
-        .setRootWorkflowExecution(ref.root())
-        .build());
+    MutableState state = newState(workflow, request, parent);
     String runId = state.runId;
     Optional<String> expectedRunId = current.map(CurrentExecution::runId);
     updater.create(state, mutation -> {
@@ -150,25 +158,80 @@ final class WorkflowStarter {
   }
 
   /**
+   * TERMINATE_EXISTING (or the reuse policy TERMINATE_IF_RUNNING): the running run is terminated
+   * and the new one started in one transaction, so the workflow id never has two runs or none.
+   * Both runs are on one shard (same workflow id). If the run closed meanwhile, the caller's loop
+   * reads the current run again.
+   */
+  private StartWorkflowResult terminateAndStart(WorkflowKey workflow, CurrentExecution run, StartWorkflowExecutionRequest request,
+      Optional<Signals.Signal> signal, Optional<ParentRef> parent) {
+    MutableState state = newState(workflow, request, parent);
+    boolean started = updater.update(new dev.hourglass.common.ExecutionKey(workflow.namespaceId(), workflow.workflowId(), run.runId()),
+        mutation -> {
+          if (!mutation.state().running()) {
+            return false;
+          }
+          ExecutionMutation newRun = mutation.startUnrelatedRun(state);
+          WorkflowCloser.terminate(mutation, workflowTasks, "TerminateIfRunning WorkflowIdReusePolicy",
+              textPayload("terminated by new runID: " + state.runId), ChildWorkflows.SERVER_IDENTITY);
+          mutation.setCurrent(new CurrentExecution(workflow.namespaceId(), workflow.workflowId(), state.runId,
+              WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, state.startRequestId), Optional.of(run.runId()));
+          initializeRun(newRun, request, signal);
+          return true;
+        });
+    if (!started) {
+      throw new ConditionFailedException("the running run of " + workflow.workflowId() + " closed meanwhile");
+    }
+    return new StartWorkflowResult(state.runId, true);
+  }
+
+  /**
    * The first events of a run: WorkflowExecutionStarted (with input and header, which the state
    * does not keep), the run timeout timer, and the first workflow task (after the signal, for
-   * SignalWithStart).
+   * SignalWithStart) — or, when the run has a first workflow task backoff (retry, cron, start
+   * delay), the timer that schedules it. The run timeout counts from the end of the backoff and
+   * never passes the chain's execution timeout, as in Temporal.
    */
   private void initializeRun(ExecutionMutation mutation, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
     MutableState state = mutation.state();
+    long now = mutation.nowMillis();
+    state.startedAttributes = StartRequests.firstRunAttributes(state.startedAttributes, request, now);
     WorkflowExecutionStartedEventAttributes attributes = state.startedAttributes;
     mutation.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
         event -> event.setWorkflowExecutionStartedEventAttributes(attributesWithInput(attributes, request)));
-    state.startTimeMillis = mutation.nowMillis();
+    state.startTimeMillis = now;
+    long backoff = Durations.toMillis(attributes.getFirstWorkflowTaskBackoff());
     long runTimeout = Durations.toMillis(attributes.getWorkflowRunTimeout());
     if (runTimeout > 0) {
-      state.runTimeoutTimerId = mutation.addTimer(mutation.nowMillis() + runTimeout, TimerKind.WORKFLOW_RUN_TIMEOUT, 0, 0, "");
+      long deadline = now + backoff + runTimeout;
+      if (attributes.hasWorkflowExecutionExpirationTime()) {
+        deadline = Math.min(deadline, Timestamps.toMillis(attributes.getWorkflowExecutionExpirationTime()));
+      }
+      state.runTimeoutTimerId = mutation.addTimer(deadline, TimerKind.WORKFLOW_RUN_TIMEOUT, 0, 0, "");
+    }
+    if (backoff > 0) {
+      FirstWorkflowTaskBackoff.begin(mutation, backoff);
     }
     if (signal.isPresent()) {
       signals.signal(mutation, signal.get());
-    } else {
+    } else if (backoff <= 0) {
       workflowTasks.schedule(mutation, 1);
     }
+  }
+
+  /**
+   * Starts {@code next}, the next run of the chain, in the transaction of {@code mutation}, which
+   * closes the previous run ({@code closePrevious}): the workflow id's current run moves to it, so
+   * the chain can never break in a crash. The new run exists before the close event is written,
+   * so that whatever the close does sees that the chain goes on.
+   */
+  void startNextRun(ExecutionMutation mutation, MutableState next, StartWorkflowExecutionRequest request, Runnable closePrevious) {
+    MutableState state = mutation.state();
+    ExecutionMutation newRun = mutation.startNewRun(next);
+    closePrevious.run();
+    mutation.setCurrent(new CurrentExecution(state.namespaceId, state.workflowId, next.runId,
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, next.startRequestId), Optional.of(state.runId));
+    initializeRun(newRun, request, Optional.empty());
   }
 
   /**
@@ -179,57 +242,9 @@ final class WorkflowStarter {
   void continueAsNew(ExecutionMutation mutation, ContinueAsNewWorkflowExecutionCommandAttributes command, long completedEventId,
       String identity) {
     MutableState state = mutation.state();
-    WorkflowExecutionStartedEventAttributes previous = state.startedAttributes;
-    StartWorkflowExecutionRequest.Builder next = StartWorkflowExecutionRequest.newBuilder()
-        .setWorkflowId(state.workflowId)
-        .setRequestId(UUID.randomUUID().toString())
-        .setIdentity(identity)
-        .setWorkflowType(command.hasWorkflowType() && !command.getWorkflowType().getName().isEmpty()
-            ? command.getWorkflowType() : previous.getWorkflowType())
-        .setTaskQueue(command.hasTaskQueue() && !command.getTaskQueue().getName().isEmpty()
-            ? command.getTaskQueue() : previous.getTaskQueue())
-        .setWorkflowExecutionTimeout(previous.getWorkflowExecutionTimeout())
-        .setWorkflowRunTimeout(Durations.toMillis(command.getWorkflowRunTimeout()) > 0
-            ? command.getWorkflowRunTimeout() : previous.getWorkflowRunTimeout())
-        .setWorkflowTaskTimeout(Durations.toMillis(command.getWorkflowTaskTimeout()) > 0
-            ? command.getWorkflowTaskTimeout() : previous.getWorkflowTaskTimeout());
-    if (command.hasInput()) {
-      next.setInput(command.getInput());
-    }
-    if (command.hasHeader()) {
-      next.setHeader(command.getHeader());
-    }
-    if (command.hasMemo()) {
-      next.setMemo(command.getMemo());
-    } else if (state.memo != null) {
-      next.setMemo(state.memo);
-    }
-    if (command.hasSearchAttributes()) {
-      next.setSearchAttributes(command.getSearchAttributes());
-    } else if (state.searchAttributes != null) {
-      next.setSearchAttributes(state.searchAttributes);
-    }
-    if (command.hasRetryPolicy()) {
-      next.setRetryPolicy(command.getRetryPolicy());
-    } else if (previous.hasRetryPolicy()) {
-      next.setRetryPolicy(previous.getRetryPolicy());
-    }
-    StartWorkflowExecutionRequest request = next.build();
-    MutableState nextState = newState(new WorkflowKey(state.namespaceId, state.workflowId), request);
-    WorkflowExecutionStartedEventAttributes.Builder nextAttributes = nextState.startedAttributes.toBuilder()
-        .setContinuedExecutionRunId(state.runId)
-        .setFirstExecutionRunId(previous.getFirstExecutionRunId())
-        .setInitiator(command.getInitiator());
-    if (command.hasLastCompletionResult()) {
-      nextAttributes.setLastCompletionResult(command.getLastCompletionResult());
-    }
-    if (command.hasFailure()) {
-      nextAttributes.setContinuedFailure(command.getFailure());
-    }
-    inheritParent(previous, nextAttributes);
-    nextState.startedAttributes = nextAttributes.build();
-
-    WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
+    StartWorkflowExecutionRequest request = NextRuns.continuedAsNew(state, command, identity);
+    MutableState nextState = NextRuns.state(state, request, NextRuns.continuedAsNewLink(state, command));
+    startNextRun(mutation, nextState, request, () -> WorkflowCloser.close(mutation, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, event -> {
           WorkflowExecutionContinuedAsNewEventAttributes.Builder attributes = WorkflowExecutionContinuedAsNewEventAttributes.newBuilder()
               .setNewExecutionRunId(nextState.runId)
@@ -238,7 +253,8 @@ final class WorkflowStarter {
               .setWorkflowRunTimeout(nextState.startedAttributes.getWorkflowRunTimeout())
               .setWorkflowTaskTimeout(nextState.startedAttributes.getWorkflowTaskTimeout())
               .setWorkflowTaskCompletedEventId(completedEventId)
-              .setInitiator(command.getInitiator());
+              .setBackoffStartInterval(nextState.startedAttributes.getFirstWorkflowTaskBackoff())
+              .setInitiator(nextState.startedAttributes.getInitiator());
           if (request.hasInput()) {
             attributes.setInput(request.getInput());
           }
@@ -252,11 +268,7 @@ final class WorkflowStarter {
             attributes.setLastCompletionResult(command.getLastCompletionResult());
           }
           event.setWorkflowExecutionContinuedAsNewEventAttributes(attributes);
-        });
-    // The workflow id's current run moves to the new run in the same transaction.
-    mutation.setCurrent(new CurrentExecution(state.namespaceId, state.workflowId, nextState.runId,
-        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, nextState.startRequestId), Optional.of(state.runId));
-    initializeRun(mutation.startNewRun(nextState), request, Optional.empty());
+        }));
   }
 
   /** A later run of a chain (continue-as-new, retry, cron) still belongs to the first run's parent. */
@@ -289,6 +301,27 @@ final class WorkflowStarter {
         // the previous run is closed: a new one may start
       }
     }
+  }
+
+  /** A string as the SDKs' default data converter writes it (json/plain), readable by any client. */
+  private static Payloads textPayload(String text) {
+    String json = "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    return Payloads.newBuilder().addPayloads(Payload.newBuilder()
+        .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+        .setData(ByteString.copyFrom(json, StandardCharsets.UTF_8))).build();
+  }
+
+  /** The state of a chain's first run, naming the parent of a child workflow. */
+  private static MutableState newState(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<ParentRef> parent) {
+    MutableState state = newState(workflow, request);
+    parent.ifPresent(ref -> state.startedAttributes = state.startedAttributes.toBuilder()
+        .setParentWorkflowNamespace(ref.namespace())
+        .setParentWorkflowNamespaceId(ref.namespaceId())
+        .setParentWorkflowExecution(ref.execution())
+        .setParentInitiatedEventId(ref.initiatedEventId())
+        .setRootWorkflowExecution(ref.root())
+        .build());
+    return state;
   }
 
   /** The new run's state; the started event's attributes are kept without the input (it is in history). */

@@ -11,7 +11,6 @@ import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
@@ -21,8 +20,6 @@ import io.temporal.api.history.v1.TimerCanceledEventAttributes;
 import io.temporal.api.history.v1.TimerStartedEventAttributes;
 import io.temporal.api.history.v1.UpsertWorkflowSearchAttributesEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionCanceledEventAttributes;
-import io.temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes;
-import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
 import io.temporal.api.history.v1.WorkflowPropertiesModifiedEventAttributes;
 import io.temporal.api.history.v1.WorkflowTaskCompletedEventAttributes;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
@@ -65,15 +62,17 @@ final class WorkflowTaskCompletion {
   private final WorkflowStarter starter;
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
+  private final RunOutcomes outcomes;
   private final SearchAttributeValidator searchAttributes;
 
   WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter, ChildWorkflows children,
-      ExternalRequests externalRequests, SearchAttributeValidator searchAttributes) {
+      ExternalRequests externalRequests, RunOutcomes outcomes, SearchAttributeValidator searchAttributes) {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.activities = requireNonNull(activities, "activities is null");
     this.starter = requireNonNull(starter, "starter is null");
     this.children = requireNonNull(children, "children is null");
     this.externalRequests = requireNonNull(externalRequests, "externalRequests is null");
+    this.outcomes = requireNonNull(outcomes, "outcomes is null");
     this.searchAttributes = requireNonNull(searchAttributes, "searchAttributes is null");
   }
 
@@ -227,14 +226,8 @@ final class WorkflowTaskCompletion {
         return command;
       }
       case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> {
-        var attributes = command.getContinueAsNewWorkflowExecutionCommandAttributes();
-        if (Durations.toMillis(attributes.getBackoffStartInterval()) > 0) {
-          throw new InvalidArgumentException("BackoffStartInterval on continue-as-new is not supported by this Hourglass version yet.");
-        }
-        if (!attributes.getCronSchedule().isEmpty()) {
-          throw new InvalidArgumentException("Cron workflows are not supported by this Hourglass version yet.");
-        }
-        return command;
+        return command.toBuilder().setContinueAsNewWorkflowExecutionCommandAttributes(
+            NextRuns.validate(command.getContinueAsNewWorkflowExecutionCommandAttributes())).build();
       }
       case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> {
         return command.toBuilder().setStartChildWorkflowExecutionCommandAttributes(children.validate(state,
@@ -371,17 +364,10 @@ final class WorkflowTaskCompletion {
         });
         state.memo = merged.build();
       }
-      case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION -> WorkflowCloser.close(mutation,
-          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, event ->
-              event.setWorkflowExecutionCompletedEventAttributes(WorkflowExecutionCompletedEventAttributes.newBuilder()
-                  .setResult(command.getCompleteWorkflowExecutionCommandAttributes().getResult())
-                  .setWorkflowTaskCompletedEventId(completedEventId)));
-      case COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION -> WorkflowCloser.close(mutation,
-          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, event ->
-              event.setWorkflowExecutionFailedEventAttributes(WorkflowExecutionFailedEventAttributes.newBuilder()
-                  .setFailure(command.getFailWorkflowExecutionCommandAttributes().getFailure())
-                  .setRetryState(RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET)
-                  .setWorkflowTaskCompletedEventId(completedEventId)));
+      case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION ->
+          outcomes.complete(mutation, command.getCompleteWorkflowExecutionCommandAttributes().getResult(), completedEventId);
+      case COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION ->
+          outcomes.fail(mutation, command.getFailWorkflowExecutionCommandAttributes().getFailure(), completedEventId);
       case COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> WorkflowCloser.close(mutation,
           WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, event ->
               event.setWorkflowExecutionCanceledEventAttributes(WorkflowExecutionCanceledEventAttributes.newBuilder()

@@ -44,10 +44,13 @@ final class WorkflowTasks {
     this.matching = requireNonNull(matching, "matching is null");
   }
 
-  /** Schedules a workflow task unless one is pending or the workflow is closed. */
+  /**
+   * Schedules a workflow task unless one is pending, the workflow is closed, or its first workflow
+   * task still waits for its backoff ({@link FirstWorkflowTaskBackoff}).
+   */
   void scheduleIfNeeded(ExecutionMutation mutation) {
     MutableState state = mutation.state();
-    if (state.workflowTask == null && state.running()) {
+    if (state.workflowTask == null && state.running() && !FirstWorkflowTaskBackoff.waiting(state)) {
       schedule(mutation, 1);
     }
   }

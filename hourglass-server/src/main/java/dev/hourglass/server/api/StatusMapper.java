@@ -15,6 +15,7 @@ import dev.hourglass.common.ResourceExhaustedException;
 import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.UnavailableException;
 import dev.hourglass.common.WorkflowAlreadyStartedException;
+import dev.hourglass.common.WorkflowNotReadyException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.temporal.api.enums.v1.ResourceExhaustedCause;
@@ -24,6 +25,7 @@ import io.temporal.api.errordetails.v1.NotFoundFailure;
 import io.temporal.api.errordetails.v1.QueryFailedFailure;
 import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
+import io.temporal.api.errordetails.v1.WorkflowNotReadyFailure;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -66,6 +68,9 @@ final class StatusMapper {
     }
     if (cause instanceof AlreadyExistsException e) {
       return status(Code.ALREADY_EXISTS, e.getMessage(), NamespaceAlreadyExistsFailure.getDefaultInstance());
+    }
+    if (cause instanceof WorkflowNotReadyException e) {
+      return status(Code.FAILED_PRECONDITION, e.getMessage(), WorkflowNotReadyFailure.getDefaultInstance());
     }
     if (cause instanceof FailedPreconditionException e) {
       return status(Code.FAILED_PRECONDITION, e.getMessage(), null);

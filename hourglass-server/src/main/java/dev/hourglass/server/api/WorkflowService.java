@@ -185,12 +185,7 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Validation.requireBlobSize("input", request.getInput());
     Validation.requireBlobSize("memo", request.getMemo());
     Validation.requireBlobSize("header", request.getHeader());
-    if (!request.getCronSchedule().isEmpty()) {
-      throw new InvalidArgumentException("Cron workflows are not supported by this Hourglass version yet (see docs/compatibility.md).");
-    }
-    if (request.hasWorkflowStartDelay() && Durations.toMillis(request.getWorkflowStartDelay()) > 0) {
-      throw new InvalidArgumentException("WorkflowStartDelay is not supported by this Hourglass version yet (see docs/compatibility.md).");
-    }
+    // Retry policy, cron schedule, start delay and id policies are checked by the engine (StartRequests).
   }
 
   private static void checkTimeout(String what, com.google.protobuf.Duration timeout) {
@@ -209,7 +204,8 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   public void getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest request,
       StreamObserver<GetWorkflowExecutionHistoryResponse> observer) {
     Rpc.async(observer, () -> history.getHistory(resolve(request.getNamespace(), request.getExecution()),
-        request.getNextPageToken(), request.getMaximumPageSize(), request.getWaitNewEvent(), request.getHistoryEventFilterType()));
+        request.getNextPageToken(), request.getMaximumPageSize(), request.getWaitNewEvent(), request.getHistoryEventFilterType(),
+        ClientFeatures.followsNextRunId()));
   }
 
   @Override
