@@ -85,6 +85,9 @@ class ChildWorkflowIT {
       if (name.startsWith("sleep")) {
         Workflow.sleep(Duration.ofHours(1));
       }
+      if (name.equals("priority")) {
+        return "priority " + Workflow.getInfo().getPriority().getPriorityKey();
+      }
       return "hello " + name;
     }
 
@@ -100,6 +103,8 @@ class ChildWorkflowIT {
       switch (scenario) {
         case "result":
           return child(otherId, ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE).greet("world");
+        case "priority":
+          return child(otherId, ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE).greet("priority");
         case "fan-out": {
           List<Promise<String>> greetings = List.of(
               Async.function(child(otherId + "-a", ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)::greet, "a"),
@@ -244,6 +249,13 @@ class ChildWorkflowIT {
         assertThat(events.get((int) startedEventId - 1).getEventType()).isEqualTo(EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED);
       }
     }
+  }
+
+  @Test
+  void aChildWithoutAPriorityTakesItsParents() {
+    ParentWorkflow parent = sdk.client().newWorkflowStub(ParentWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE)
+        .setWorkflowId("parent-priority").setPriority(io.temporal.common.Priority.newBuilder().setPriorityKey(4).build()).build());
+    assertThat(parent.run("priority", "child-priority")).isEqualTo("priority 4");
   }
 
   @Test

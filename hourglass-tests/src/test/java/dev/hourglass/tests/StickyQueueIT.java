@@ -93,6 +93,31 @@ class StickyQueueIT {
     }
   }
 
+  @WorkflowInterface
+  public interface CountingWorkflow {
+    @WorkflowMethod
+    void run();
+
+    @io.temporal.workflow.QueryMethod
+    int status();
+  }
+
+  /** Counts how often its workflow code runs (replays included) in this JVM. */
+  public static class CountingWorkflowImpl implements CountingWorkflow {
+    static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void run() {
+      RUNS.incrementAndGet();
+      Workflow.sleep(Duration.ofHours(1));
+    }
+
+    @Override
+    public int status() {
+      return 1;
+    }
+  }
+
   @BeforeEach
   void startServer() {
     server = new TestingHourglassServer(dataDir);
@@ -193,5 +218,17 @@ class StickyQueueIT {
     sdk.close();
 
     assertThat(sdkLogs.events()).isEmpty();
+  }
+
+  @Test
+  void aQueryRightAfterTheStartIsAnsweredByTheCachedWorkerWithoutAReplay() throws Exception {
+    sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(CountingWorkflowImpl.class));
+    CountingWorkflowImpl.RUNS.set(0);
+    CountingWorkflow workflow = sdk.client().newWorkflowStub(
+        CountingWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("counted").build());
+    io.temporal.client.WorkflowClient.start(workflow::run);
+    assertThat(workflow.status()).isEqualTo(1);
+    assertThat(workflow.status()).isEqualTo(1);
+    assertThat(CountingWorkflowImpl.RUNS.get()).as("workflow code runs").isEqualTo(1);
   }
 }

@@ -232,4 +232,39 @@ class WorkflowMessagingIT {
     assertThatThrownBy(() -> subscription.pay(1))
         .isInstanceOf(io.temporal.client.WorkflowNotFoundException.class);
   }
+
+  @Test
+  void cancellingAClosedWorkflowSucceedsAsInTemporal() throws Exception {
+    SubscriptionWorkflow subscription = sdk.client().newWorkflowStub(SubscriptionWorkflow.class, options("subscription-5"));
+    WorkflowClient.start(subscription::run, "erin");
+    subscription.cancelSubscription();
+    WorkflowStub.fromTyped(subscription).getResult(10, TimeUnit.SECONDS, String.class);
+    WorkflowStub.fromTyped(subscription).cancel();
+    WorkflowStub.fromTyped(subscription).cancel();
+  }
+
+  @Test
+  void terminateByFirstRunIdReachesTheCurrentRunOfTheChain() throws Exception {
+    SleepingWorkflow sleeping = sdk.client().newWorkflowStub(SleepingWorkflow.class, options("sleeping-chain"));
+    WorkflowExecution firstRun = WorkflowClient.start(sleeping::sleep);
+    // A stub bound to the first run sends first_execution_run_id with terminate.
+    WorkflowStub bound = sdk.client().newUntypedWorkflowStub("sleeping-chain", java.util.Optional.of(firstRun.getRunId()),
+        java.util.Optional.empty());
+    bound.terminate("done");
+    assertThat(sdk.client().newUntypedWorkflowStub("sleeping-chain").describe().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+  }
+
+  @Test
+  void summaryAndDetailsOfStartsAndCommandsAreKept() throws Exception {
+    MigrationWorkflow migration = sdk.client().newWorkflowStub(MigrationWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(TASK_QUEUE).setWorkflowId("with-summary").setStaticSummary("nightly migration").setStaticDetails("batches of 1000")
+        .build());
+    WorkflowClient.start(migration::migrate, 3);
+    WorkflowStub.fromTyped(migration).getResult(10, TimeUnit.SECONDS, String.class);
+    var description = sdk.client().newUntypedWorkflowStub("with-summary", java.util.Optional.of(
+        WorkflowStub.fromTyped(migration).getExecution().getRunId()), java.util.Optional.empty()).describe();
+    assertThat(description.getStaticSummary()).isEqualTo("nightly migration");
+    assertThat(description.getStaticDetails()).isEqualTo("batches of 1000");
+  }
 }

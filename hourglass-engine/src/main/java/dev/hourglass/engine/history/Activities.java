@@ -216,7 +216,7 @@ final class Activities {
         .setStartToCloseTimeout(attributes.getStartToCloseTimeout())
         .setHeartbeatTimeout(attributes.getHeartbeatTimeout())
         .setRetryPolicy(attributes.getRetryPolicy())
-        .setPriority(attributes.getPriority());
+        .setPriority(Priorities.merge(state.startedAttributes.getPriority(), attributes.getPriority()));
     if (activity.heartbeatDetails != null) {
       response.setHeartbeatDetails(activity.heartbeatDetails);
     }

@@ -16,6 +16,8 @@ final class ChildInfo {
   /** The command as normalized at initiation; null once the child started. */
   StartChildWorkflowExecutionCommandAttributes startCommand;
   int parentClosePolicy = ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE_VALUE;
+  /** The command's summary and details, for the child's start; null when none or once started. */
+  io.temporal.api.sdk.v1.UserMetadata userMetadata;
   /** The first run of the child; empty until started. */
   String startedRunId = "";
   /** 0 until ChildWorkflowExecutionStarted is in history (it may wait in the buffer). */

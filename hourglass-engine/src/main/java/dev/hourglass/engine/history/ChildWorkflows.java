@@ -111,7 +111,8 @@ final class ChildWorkflows {
   }
 
   /** StartChildWorkflowExecutionInitiated, and the transfer task that starts the child. */
-  void initiate(ExecutionMutation mutation, StartChildWorkflowExecutionCommandAttributes command, long completedEventId) {
+  void initiate(ExecutionMutation mutation, StartChildWorkflowExecutionCommandAttributes command, long completedEventId,
+      io.temporal.api.sdk.v1.UserMetadata userMetadata) {
     HistoryEvent initiated = mutation.append(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, event -> {
       StartChildWorkflowExecutionInitiatedEventAttributes.Builder attributes = StartChildWorkflowExecutionInitiatedEventAttributes.newBuilder()
           .setNamespace(command.getNamespace())
@@ -154,6 +155,7 @@ final class ChildWorkflows {
     child.workflowType = command.getWorkflowType().getName();
     child.parentClosePolicy = command.getParentClosePolicyValue();
     child.startCommand = command;
+    child.userMetadata = userMetadata;
     child.startTaskId = mutation.addTransfer(TimerKind.START_CHILD_WORKFLOW, child.initiatedEventId);
     mutation.state().children.put(child.initiatedEventId, child);
   }
@@ -163,7 +165,8 @@ final class ChildWorkflows {
   /** START_CHILD_WORKFLOW: start the child, then tell the parent it started (or could not). */
   void startChild(TimerRecord task) {
     ExecutionKey parentKey = task.execution();
-    record Pending(StartChildWorkflowExecutionCommandAttributes command, WorkflowStarter.ParentRef parent) {}
+    record Pending(StartChildWorkflowExecutionCommandAttributes command, io.temporal.api.sdk.v1.UserMetadata userMetadata,
+        WorkflowStarter.ParentRef parent, io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes parentStarted) {}
     Pending pending = updater.readIfExists(parentKey, state -> {
       ChildInfo child = state.children.get(task.eventId());
       if (!state.running() || child == null || child.started() || child.startCommand == null) {
@@ -171,8 +174,8 @@ final class ChildWorkflows {
       }
       WorkflowExecution self = WorkflowExecution.newBuilder().setWorkflowId(state.workflowId).setRunId(state.runId).build();
       WorkflowExecution root = state.startedAttributes.hasRootWorkflowExecution() ? state.startedAttributes.getRootWorkflowExecution() : self;
-      return new Pending(child.startCommand, new WorkflowStarter.ParentRef(namespaces.nameOf(state.namespaceId), state.namespaceId,
-          self, child.initiatedEventId, root));
+      return new Pending(child.startCommand, child.userMetadata, new WorkflowStarter.ParentRef(namespaces.nameOf(state.namespaceId), state.namespaceId,
+          self, child.initiatedEventId, root), state.startedAttributes);
     });
     if (pending == null) {
       deleteTask(parentKey, task);
@@ -188,7 +191,14 @@ final class ChildWorkflows {
     }
     String runId;
     try {
-      runId = starter.startChild(namespace.id(), startRequest(parentKey, task.eventId(), command), pending.parent()).runId();
+      StartWorkflowExecutionRequest request = startRequest(parentKey, task.eventId(), command);
+      if (pending.userMetadata() != null) {
+        request = request.toBuilder().setUserMetadata(pending.userMetadata()).build();
+      }
+      if (pending.parentStarted().hasPriority() || command.hasPriority()) {
+        request = request.toBuilder().setPriority(Priorities.merge(pending.parentStarted().getPriority(), command.getPriority())).build();
+      }
+      runId = starter.startChild(namespace.id(), request, pending.parent()).runId();
     } catch (WorkflowAlreadyStartedException e) {
       recordStartFailed(parentKey, task, StartChildWorkflowExecutionFailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS);
       return;
@@ -251,6 +261,7 @@ final class ChildWorkflows {
       StartChildWorkflowExecutionCommandAttributes command) {
     child.startedRunId = runId;
     child.startCommand = null;
+    child.userMetadata = null;
     return mutation.unnumbered(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, event -> {
       ChildWorkflowExecutionStartedEventAttributes.Builder attributes = ChildWorkflowExecutionStartedEventAttributes.newBuilder()
           .setNamespace(child.namespace)

@@ -141,6 +141,20 @@ final class ExecutionMutation {
     return event;
   }
 
+  /**
+   * Gives the event appended at {@code index} of this change the summary and details of the
+   * command that caused it ({@code Command.user_metadata}), as Temporal copies them to the event.
+   */
+  void attachUserMetadata(int index, io.temporal.api.sdk.v1.UserMetadata metadata) {
+    if (index >= newEvents.size()) {
+      return;
+    }
+    HistoryEvent before = newEvents.get(index);
+    HistoryEvent after = before.toBuilder().setUserMetadata(metadata).build();
+    newEvents.set(index, after);
+    state.historySizeBytes += after.getSerializedSize() - before.getSerializedSize();
+  }
+
   /** Builds an event without an id, to be appended later (buffered while a workflow task runs). */
   HistoryEvent.Builder unnumbered(EventType type, Consumer<HistoryEvent.Builder> attributes) {
     HistoryEvent.Builder builder = HistoryEvent.newBuilder()

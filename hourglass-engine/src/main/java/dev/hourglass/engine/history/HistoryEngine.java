@@ -108,7 +108,7 @@ public final class HistoryEngine {
       return;
     }
     try {
-      terminate(key, "Delete workflow execution", null, "");
+      terminate(key, "", "Delete workflow execution", null, "");
     } catch (NotFoundException closedMeanwhile) {
       // it closed on its own between the two steps: delete it as it is
     }
@@ -138,11 +138,24 @@ public final class HistoryEngine {
     return new Signals.Signal(signal.name(), signal.input(), signal.header(), signal.identity(), signal.requestId());
   }
 
-  public void requestCancel(ExecutionKey key, String reason, String identity, String requestId) {
+  /**
+   * RequestCancelWorkflowExecution: a success even if the run already closed, as in Temporal.
+   *
+   * @param firstExecutionRunId when not empty, the run must belong to the chain that began with it
+   */
+  public void requestCancel(ExecutionKey key, String firstExecutionRunId, String reason, String identity, String requestId) {
     updater.update(key, mutation -> {
+      requireChain(mutation.state(), firstExecutionRunId);
       signals.requestCancel(mutation, reason, identity, requestId);
       return null;
     });
+  }
+
+  private static void requireChain(MutableState state, String firstExecutionRunId) {
+    if (!firstExecutionRunId.isEmpty() && !state.startedAttributes.getFirstExecutionRunId().equals(firstExecutionRunId)) {
+      throw new NotFoundException("workflow execution not found: the current run of " + state.workflowId
+          + " does not belong to the run chain " + firstExecutionRunId);
+    }
   }
 
   public CompletableFuture<io.temporal.api.workflowservice.v1.QueryWorkflowResponse> query(ExecutionKey key,
@@ -480,8 +493,9 @@ public final class HistoryEngine {
 
   // ---- operator actions and reads ----
 
-  public void terminate(ExecutionKey key, String reason, Payloads details, String identity) {
+  public void terminate(ExecutionKey key, String firstExecutionRunId, String reason, Payloads details, String identity) {
     updater.update(key, mutation -> {
+      requireChain(mutation.state(), firstExecutionRunId);
       WorkflowCloser.terminate(mutation, workflowTasks, reason, details, identity);
       return null;
     });
@@ -541,7 +555,8 @@ public final class HistoryEngine {
             .setTaskQueue(started.getTaskQueue())
             .setWorkflowExecutionTimeout(started.getWorkflowExecutionTimeout())
             .setWorkflowRunTimeout(started.getWorkflowRunTimeout())
-            .setDefaultWorkflowTaskTimeout(started.getWorkflowTaskTimeout()))
+            .setDefaultWorkflowTaskTimeout(started.getWorkflowTaskTimeout())
+            .setUserMetadata(state.userMetadata == null ? io.temporal.api.sdk.v1.UserMetadata.getDefaultInstance() : state.userMetadata))
         .setWorkflowExecutionInfo(info);
     for (ActivityInfo activity : state.activities.values()) {
       PendingActivityInfo.Builder pending = PendingActivityInfo.newBuilder()

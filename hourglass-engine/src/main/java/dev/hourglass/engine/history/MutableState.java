@@ -54,6 +54,8 @@ final class MutableState {
   Map<Long, ChildInfo> children = new TreeMap<>();
   /** Signals and cancel requests sent to other workflows, not yet confirmed, by initiated event id. */
   Map<Long, ExternalRequestInfo> externalRequests = new TreeMap<>();
+  /** The start request's summary and details (shown by describe); null when none. */
+  io.temporal.api.sdk.v1.UserMetadata userMetadata;
   /** Set when this execution is a schedule's internal execution; null for workflows. */
   ScheduleState schedule;
 

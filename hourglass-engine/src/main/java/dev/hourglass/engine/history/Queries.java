@@ -146,8 +146,21 @@ final class Queries {
       return;
     }
     List<TaskRecord> held = waiting.remove(mutation.executionKey());
-    if (held != null) {
-      held.forEach(matching::addQueryTask);
+    if (held == null) {
+      return;
+    }
+    // The task that just completed usually made its worker sticky: that worker has the run cached
+    // and answers without replaying (replay would run the workflow code again).
+    MutableState state = mutation.state();
+    boolean sticky = !state.stickyTaskQueue.isEmpty() && matching.isStickyQueueAlive(state.namespaceId, state.stickyTaskQueue);
+    for (TaskRecord task : held) {
+      if (sticky) {
+        pending.computeIfPresent(task.taskId(), (id, query) -> new Pending(query.execution(), query.query(), true, query.answer()));
+        matching.addQueryTask(new TaskRecord(state.stickyTaskQueue, TaskKind.WORKFLOW, task.taskId(), task.execution(), 0,
+            task.createTimeMillis()));
+      } else {
+        matching.addQueryTask(task);
+      }
     }
   }
 

@@ -80,7 +80,8 @@ final class Signals {
       long externalInitiatedEventId) {
     MutableState state = mutation.state();
     if (!state.running()) {
-      throw new NotFoundException("workflow execution already completed");
+      // Temporal: "the request to cancel this workflow is a success even if the target workflow has already finished".
+      return;
     }
     if (state.cancelRequested) {
       // Temporal answers a repeated cancel request with success: the first one stands.

@@ -197,8 +197,13 @@ final class WorkflowStarter {
     long now = mutation.nowMillis();
     state.startedAttributes = StartRequests.firstRunAttributes(state.startedAttributes, request, now);
     WorkflowExecutionStartedEventAttributes attributes = state.startedAttributes;
-    mutation.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
-        event -> event.setWorkflowExecutionStartedEventAttributes(attributesWithInput(attributes, request)));
+    mutation.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, event -> {
+      event.setWorkflowExecutionStartedEventAttributes(attributesWithInput(attributes, request));
+      if (request.hasUserMetadata()) {
+        event.setUserMetadata(request.getUserMetadata());
+      }
+    });
+    state.userMetadata = request.hasUserMetadata() ? request.getUserMetadata() : null;
     state.startTimeMillis = now;
     long backoff = Durations.toMillis(attributes.getFirstWorkflowTaskBackoff());
     long runTimeout = Durations.toMillis(attributes.getWorkflowRunTimeout());

@@ -134,11 +134,15 @@ final class WorkflowTaskCompletion {
     long completedEventId = completed.getEventId();
     List<PollActivityTaskQueueResponse> eager = new ArrayList<>();
         for (Command command : normalized) {
+      int firstEvent = mutation.newEvents().size();
       if (!closes && eager.size() < MAX_EAGER_ACTIVITIES && isEager(state, command)) {
         eager.add(activities.scheduleEager(mutation, command.getScheduleActivityTaskCommandAttributes(), completedEventId,
             request.getIdentity()));
       } else {
         apply(mutation, command, completedEventId, request.getIdentity());
+      }
+      if (command.hasUserMetadata()) {
+        mutation.attachUserMetadata(firstEvent, command.getUserMetadata());
       }
     }
     boolean newEvents = workflowTasks.flushBuffered(mutation);
@@ -374,7 +378,8 @@ final class WorkflowTaskCompletion {
                   .setDetails(command.getCancelWorkflowExecutionCommandAttributes().getDetails())
                   .setWorkflowTaskCompletedEventId(completedEventId)));
       case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION ->
-          children.initiate(mutation, command.getStartChildWorkflowExecutionCommandAttributes(), completedEventId);
+          children.initiate(mutation, command.getStartChildWorkflowExecutionCommandAttributes(), completedEventId,
+              command.hasUserMetadata() ? command.getUserMetadata() : null);
       case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION ->
           externalRequests.initiateSignal(mutation, command.getSignalExternalWorkflowExecutionCommandAttributes(), completedEventId);
       case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION ->

@@ -250,6 +250,12 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       if (request.hasWorkflowStartDelay()) {
         start.setWorkflowStartDelay(request.getWorkflowStartDelay());
       }
+      if (request.hasPriority()) {
+        start.setPriority(request.getPriority());
+      }
+      if (request.hasUserMetadata()) {
+        start.setUserMetadata(request.getUserMetadata());
+      }
       StartWorkflowExecutionRequest startRequest = withValidSearchAttributes(namespace, start.build());
       validateStart(startRequest);
       StartWorkflowResult result = history.signalWithStart(namespace.id(), startRequest, new HistoryEngine.SignalRequest(
@@ -263,8 +269,8 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   public void requestCancelWorkflowExecution(RequestCancelWorkflowExecutionRequest request,
       StreamObserver<RequestCancelWorkflowExecutionResponse> observer) {
     Rpc.unary(observer, () -> {
-      ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
-      history.requestCancel(key, request.getReason(), request.getIdentity(), request.getRequestId());
+      ExecutionKey key = resolveChain(request.getNamespace(), request.getWorkflowExecution(), request.getFirstExecutionRunId());
+      history.requestCancel(key, request.getFirstExecutionRunId(), request.getReason(), request.getIdentity(), request.getRequestId());
       return RequestCancelWorkflowExecutionResponse.getDefaultInstance();
     });
   }
@@ -292,9 +298,10 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   public void terminateWorkflowExecution(TerminateWorkflowExecutionRequest request,
       StreamObserver<TerminateWorkflowExecutionResponse> observer) {
     Rpc.unary(observer, () -> {
-      ExecutionKey key = resolve(request.getNamespace(), request.getWorkflowExecution());
+      ExecutionKey key = resolveChain(request.getNamespace(), request.getWorkflowExecution(), request.getFirstExecutionRunId());
       Validation.requireBlobSize("details", request.getDetails());
-      history.terminate(key, request.getReason(), request.hasDetails() ? request.getDetails() : null, request.getIdentity());
+      history.terminate(key, request.getFirstExecutionRunId(), request.getReason(), request.hasDetails() ? request.getDetails() : null,
+          request.getIdentity());
       return TerminateWorkflowExecutionResponse.getDefaultInstance();
     });
   }
@@ -305,6 +312,14 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       history.deleteRun(resolve(request.getNamespace(), request.getWorkflowExecution()));
       return DeleteWorkflowExecutionResponse.getDefaultInstance();
     });
+  }
+
+  /**
+   * The run a cancel or terminate acts on: with a first execution run id, the workflow id's current
+   * run, whichever run of that chain it is (the engine checks it belongs to the chain), as Temporal does.
+   */
+  private ExecutionKey resolveChain(String namespaceName, WorkflowExecution execution, String firstExecutionRunId) {
+    return resolve(namespaceName, firstExecutionRunId.isEmpty() ? execution : execution.toBuilder().clearRunId().build());
   }
 
   private ExecutionKey resolve(String namespaceName, WorkflowExecution execution) {
