@@ -2,6 +2,7 @@ package dev.hourglass.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.cli.client.ClientOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
@@ -9,7 +10,8 @@ import picocli.CommandLine;
 /**
  * Creates the commands picocli instantiates, handing each its collaborators through its
  * constructor: the working directory (relative paths resolve against it), the server runner and,
- * for {@code up}, the timer system runner and the environment.
+ * for {@code up}, the timer system runner and the environment, which client commands'
+ * options ({@link ClientOptions}) also fall back to.
  */
 final class CommandFactory implements CommandLine.IFactory {
   private final Path workingDirectory;
@@ -42,6 +44,9 @@ final class CommandFactory implements CommandLine.IFactory {
     }
     if (type == UpCommand.class) {
       return type.cast(new UpCommand(workingDirectory, environment, upRunner));
+    }
+    if (type == ClientOptions.class) {
+      return type.cast(new ClientOptions(environment));
     }
     return fallback.create(type);
   }

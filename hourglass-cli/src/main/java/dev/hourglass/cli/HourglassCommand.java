@@ -1,12 +1,16 @@
 package dev.hourglass.cli;
 
+import dev.hourglass.cli.operator.OperatorCommand;
+import dev.hourglass.cli.schedule.ScheduleCommand;
+import dev.hourglass.cli.workflow.WorkflowCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
 /**
  * The root of the command tree, shaped like Temporal's {@code temporal} CLI so habits carry
- * over: one group per noun ({@code server}; later {@code workflow}, {@code schedule},
- * {@code operator}), one subcommand per verb; and {@code up}, which starts the whole timer system.
+ * over: one group per noun ({@code server}, {@code workflow}, {@code schedule},
+ * {@code operator}), one subcommand per verb; {@code up}, which starts the whole timer system; and
+ * {@code completion}, which prints a shell completion script.
  *
  * <p>Not runnable itself: without a subcommand picocli prints usage and exits with 2.
  */
@@ -17,6 +21,7 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {ServerCommand.class, UpCommand.class},
+    subcommands = {ServerCommand.class, UpCommand.class, WorkflowCommand.class, ScheduleCommand.class, OperatorCommand.class,
+        CompletionCommand.class},
     synopsisSubcommandLabel = "COMMAND")
 final class HourglassCommand {}

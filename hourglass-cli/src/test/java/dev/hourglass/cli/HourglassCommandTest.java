@@ -64,4 +64,40 @@ class HourglassCommandTest {
 
     assertThat(err.toString()).contains("'strat-dev'").contains("start-dev");
   }
+
+  @Test
+  void helpListsClientGroups() {
+    assertThat(commandLine.execute("--help")).isZero();
+
+    assertThat(out.toString()).contains("workflow").contains("operator").contains("completion");
+  }
+
+  @Test
+  void everyClientCommandHasHelpWithTheGlobalOptions() {
+    for (String[] command : new String[][] {{"workflow", "execute"}, {"workflow", "show"}, {"workflow", "update", "execute"},
+        {"operator", "namespace", "create"}, {"operator", "search-attribute", "remove"}}) {
+      StringWriter help = new StringWriter();
+      commandLine.setOut(new PrintWriter(help, true));
+      String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+      args[command.length] = "--help";
+
+      assertThat(commandLine.execute(args)).isZero();
+      assertThat(help.toString()).contains("--address").contains("--namespace").contains("--output").contains("--tls-ca-path")
+          .contains("--command-timeout");
+    }
+  }
+
+  @Test
+  void completionScriptKnowsTheCommands() {
+    assertThat(commandLine.execute("completion", "bash")).isZero();
+
+    assertThat(out.toString()).contains("complete -F").contains("workflow").contains("search-attribute").contains("--task-queue");
+  }
+
+  @Test
+  void completionForAnUnknownShellIsAUsageError() {
+    assertThat(commandLine.execute("completion", "fish")).isEqualTo(2);
+
+    assertThat(err.toString()).contains("fish");
+  }
 }

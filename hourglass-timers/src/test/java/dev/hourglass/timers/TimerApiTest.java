@@ -202,11 +202,12 @@ class TimerApiTest {
 
   @Test
   void setDeadlineSignalMovesATimerLater() {
-    Created timer = create(1);
-    long newDeadline = System.currentTimeMillis() + 3000;
+    // The first deadline leaves the signal time to arrive on a loaded machine.
+    Created timer = create(3);
+    long newDeadline = System.currentTimeMillis() + 5000;
     client.newWorkflowStub(TimerWorkflow.class, timer.id()).setDeadline(new DeadlineChange(newDeadline));
 
-    Delivery delivery = awaitSingleDelivery(timer.id(), Duration.ofSeconds(6));
+    Delivery delivery = awaitSingleDelivery(timer.id(), Duration.ofSeconds(8));
     assertOnTime(delivery, newDeadline, newDeadline);
     assertThat(receiver.deliveries(timer.id())).hasSize(1);
   }

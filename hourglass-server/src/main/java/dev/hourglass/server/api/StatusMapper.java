@@ -95,8 +95,19 @@ final class StatusMapper {
     return cause;
   }
 
+  /**
+   * Longest status message sent. The message travels in the response trailers, whose size gRPC
+   * limits: a message echoing a huge worker error (a query failure of megabytes) would break the
+   * stream instead of reporting the error.
+   */
+  static final int MAX_MESSAGE_CHARS = 4_096;
+
   private static StatusRuntimeException status(Code code, String message, Message detail) {
-    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(message);
+    String shown = message == null ? "" : message;
+    if (shown.length() > MAX_MESSAGE_CHARS) {
+      shown = shown.substring(0, MAX_MESSAGE_CHARS) + "… (" + (message.length() - MAX_MESSAGE_CHARS) + " more characters)";
+    }
+    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(shown);
     if (detail != null) {
       status.addDetails(Any.pack(detail));
     }

@@ -1,0 +1,99 @@
+package dev.hourglass.cli.client;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One command's connection to the server, through Temporal's service stubs (the SDK's own
+ * channel setup, TLS and deadlines). The channel opens on the first call, so a server that is not
+ * running shows up as UNAVAILABLE from that call.
+ */
+public final class Connection implements AutoCloseable {
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final WorkflowServiceStubs workflowStubs;
+  private OperatorServiceStubs operatorStubs;
+
+  private Connection(WorkflowServiceStubs workflowStubs) {
+    this.workflowStubs = requireNonNull(workflowStubs, "workflowStubs is null");
+  }
+
+  /**
+   * @throws InvalidSettingsException when a TLS file cannot be read or a client certificate lacks its key
+   */
+  public static Connection open(ConnectionSettings settings) {
+    requireNonNull(settings, "settings is null");
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(settings.address());
+    if (settings.tls().isPresent()) {
+      TlsSettings tls = settings.tls().get();
+      options.setSslContext(sslContext(tls));
+      tls.serverName().ifPresent(name -> options.setChannelInitializer(channel -> channel.overrideAuthority(name)));
+    }
+    return new Connection(WorkflowServiceStubs.newServiceStubs(options.build()));
+  }
+
+  public WorkflowServiceGrpc.WorkflowServiceBlockingStub workflowService() {
+    return workflowStubs.blockingStub();
+  }
+
+  /** The OperatorService on the same channel. */
+  public synchronized OperatorServiceGrpc.OperatorServiceBlockingStub operatorService() {
+    if (operatorStubs == null) {
+      operatorStubs = OperatorServiceStubs.newServiceStubs(
+          OperatorServiceStubsOptions.newBuilder().setChannel(workflowStubs.getRawChannel()).validateAndBuildWithDefaults());
+    }
+    return operatorStubs.blockingStub();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (operatorStubs != null) {
+      operatorStubs.shutdownNow();
+    }
+    workflowStubs.shutdownNow();
+    workflowStubs.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static SslContext sslContext(TlsSettings tls) {
+    if (tls.certPath().isPresent() != tls.keyPath().isPresent()) {
+      throw new InvalidSettingsException("--tls-cert-path and --tls-key-path go together: a client certificate needs its key");
+    }
+    Optional<File> ca = tls.caPath().map(path -> readable(path, "--tls-ca-path"));
+    Optional<File> cert = tls.certPath().map(path -> readable(path, "--tls-cert-path"));
+    Optional<File> key = tls.keyPath().map(path -> readable(path, "--tls-key-path"));
+    try {
+      // Netty parses the PEM files here: a file that is not PEM fails in this block.
+      SslContextBuilder builder = GrpcSslContexts.forClient();
+      ca.ifPresent(builder::trustManager);
+      if (cert.isPresent()) {
+        builder.keyManager(cert.get(), key.orElseThrow());
+      }
+      return builder.build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidSettingsException("Cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  private static File readable(Path path, String option) {
+    if (!Files.isReadable(path)) {
+      throw new InvalidSettingsException(option + ": cannot read " + path);
+    }
+    return path.toFile();
+  }
+}
