@@ -2,6 +2,7 @@
 # Runs the Hourglass benchmarks against two servers on this machine, side by side:
 #   reference  the Temporal Java SDK's in-memory test server, as its own JVM
 #   hourglass  ./hourglass server start-dev on a fresh SQLite file, as its own JVM
+#   hourglass-pg  ./hourglass server start on a fresh PostgreSQL database (--store postgresql|both)
 # Each benchmark runs against the reference, then Hourglass; a target that does not come up or
 # does not answer is reported and skipped. Ends with a table of both figures and their ratio.
 # See docs/performance.md for what the numbers mean.
@@ -23,12 +24,18 @@ Options:
   --sleep D             timer duration in seconds (default 30)
   --start-rate R        timer workflow starts per second (default 100)
   --timers-large        timers with N=10000, D=300 s
-  --targets LIST        comma-separated subset of reference,hourglass (default both)
+  --targets LIST        comma-separated subset of reference,hourglass,hourglass-pg
+                        (default reference,hourglass)
+  --store S             sqlite (default), postgresql or both: which store(s) the Hourglass
+                        target(s) run on; postgresql runs the target hourglass-pg on a fresh
+                        database at $HOURGLASS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432)
   --heap SIZE           -Xmx of every JVM: servers and bench client (default 1g)
   --no-build            use what is already built
   -h, --help            this text
 
-Environment: MVN_ARGS is added to the Maven command (e.g. MVN_ARGS=-o when offline).
+Environment: MVN_ARGS is added to the Maven command (e.g. MVN_ARGS=-o when offline);
+HOURGLASS_BENCH_PG is the PostgreSQL server (URL without database) the hourglass-pg target
+creates its database on and drops it from afterwards.
 EOF
 }
 
@@ -59,6 +66,15 @@ while [ $# -gt 0 ]; do
     --start-rate) need_value "$@"; timer_rate=$2; shift ;;
     --timers-large) timer_count=10000; timer_sleep=300 ;;
     --targets) need_value "$@"; targets=${2//,/ }; shift ;;
+    --store)
+      need_value "$@"
+      case "$2" in
+        sqlite) targets="reference hourglass" ;;
+        postgresql) targets="reference hourglass-pg" ;;
+        both) targets="reference hourglass hourglass-pg" ;;
+        *) echo "unknown store '$2' (sqlite, postgresql, both)" >&2; exit 2 ;;
+      esac
+      shift ;;
     --heap) need_value "$@"; heap=$2; shift ;;
     --no-build) build=0 ;;
     -h|--help) usage; exit 0 ;;
@@ -68,8 +84,8 @@ while [ $# -gt 0 ]; do
 done
 for target in $targets; do
   case "$target" in
-    reference|hourglass) ;;
-    *) echo "unknown target '$target' (reference, hourglass)" >&2; exit 2 ;;
+    reference|hourglass|hourglass-pg) ;;
+    *) echo "unknown target '$target' (reference, hourglass, hourglass-pg)" >&2; exit 2 ;;
   esac
 done
 
@@ -77,6 +93,9 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/hourglass-bench.XXXXXX")"
 RESULTS="$WORK/results.jsonl"
 : >"$RESULTS"
 CP="$ROOT/hourglass-bench/target/classes:$ROOT/hourglass-bench/target/lib/*"
+PG_SERVER="${HOURGLASS_BENCH_PG:-postgresql://postgres@127.0.0.1:5432}"
+PG_DATABASE="hourglass_bench_$$"
+pg_created=0
 JAVA=(java "-Xmx$heap")
 # The bench client (client and worker) compiles with C1 only: on two cores C2's compiler threads
 # took about half of the client's CPU in a one-minute run, CPU the server under test then lacked.
@@ -103,6 +122,9 @@ cleanup() {
     kill -KILL -- "-$group" 2>/dev/null || true
   done
   rm -f "$WORK"/bench.db "$WORK"/bench.db-*
+  if [ "$pg_created" -eq 1 ]; then
+    psql -q "$PG_SERVER/postgres" -c "DROP DATABASE IF EXISTS $PG_DATABASE WITH (FORCE)" || true
+  fi
   echo "logs and results kept in $WORK"
 }
 trap cleanup EXIT
@@ -170,6 +192,20 @@ start_target() { # target
       set -m
       JAVA_OPTS="-Xmx$heap ${JAVA_OPTS:-}" "$ROOT/hourglass" server start-dev \
         --port "$port" --db-filename "$WORK/bench.db" >"$log" 2>&1 &
+      ;;
+    hourglass-pg)
+      if [ -n "${skipped[hourglass]:-}" ]; then
+        skipped[hourglass-pg]=${skipped[hourglass]}
+        return 0
+      fi
+      if ! psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $PG_DATABASE" >"$log" 2>&1; then
+        skip hourglass-pg "cannot create database $PG_DATABASE on $PG_SERVER: $(tail -n 1 "$log")"
+        return 0
+      fi
+      pg_created=1
+      set -m
+      JAVA_OPTS="-Xmx$heap ${JAVA_OPTS:-}" "$ROOT/hourglass" server start \
+        --port "$port" --db-url "$PG_SERVER/$PG_DATABASE" >>"$log" 2>&1 &
       ;;
   esac
   set +m
@@ -241,6 +277,11 @@ for target in "${!skipped[@]}"; do
 done
 if [ -s "$RESULTS" ]; then
   "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench report "$RESULTS"
+  if grep -q '"target":"hourglass-pg"' "$RESULTS"; then
+    echo
+    echo "-- the PostgreSQL store against the SQLite one (same run)"
+    "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench report "$RESULTS" --baseline hourglass --candidate hourglass-pg
+  fi
 else
   echo "no results"
 fi

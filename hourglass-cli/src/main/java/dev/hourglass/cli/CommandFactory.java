@@ -10,8 +10,8 @@ import picocli.CommandLine;
 /**
  * Creates the commands picocli instantiates, handing each its collaborators through its
  * constructor: the working directory (relative paths resolve against it), the server runner and,
- * for {@code up}, the timer system runner and the environment, which client commands'
- * options ({@link ClientOptions}) also fall back to.
+ * for {@code up}, the timer system runner, and for {@code up} and {@code server start} the
+ * environment, which client commands' options ({@link ClientOptions}) also fall back to.
  */
 final class CommandFactory implements CommandLine.IFactory {
   private final Path workingDirectory;
@@ -28,7 +28,7 @@ final class CommandFactory implements CommandLine.IFactory {
 
   /**
    * @param upRunner runs {@code hourglass up}
-   * @param environment the variables {@code up} falls back to (the process's, in the real command)
+   * @param environment the variables {@code up} and {@code server start} fall back to (the process's, in the real command)
    */
   CommandFactory(Path workingDirectory, ServerRunner serverRunner, UpRunner upRunner, Map<String, String> environment) {
     this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory is null");
@@ -41,6 +41,9 @@ final class CommandFactory implements CommandLine.IFactory {
   public <K> K create(Class<K> type) throws Exception {
     if (type == StartDevCommand.class) {
       return type.cast(new StartDevCommand(workingDirectory, serverRunner));
+    }
+    if (type == StartCommand.class) {
+      return type.cast(new StartCommand(workingDirectory, environment, serverRunner));
     }
     if (type == UpCommand.class) {
       return type.cast(new UpCommand(workingDirectory, environment, upRunner));

@@ -44,7 +44,7 @@ final class DevServerRunner implements ServerRunner {
     }
     addShutdownHook.accept(new Thread(server::close, "hourglass-shutdown"));
     out.println("Hourglass server listening on " + server.target());
-    out.println("Data: " + server.dbFile());
+    out.println("Data: " + server.dataLocation());
     out.flush();
     try {
       server.awaitTermination();

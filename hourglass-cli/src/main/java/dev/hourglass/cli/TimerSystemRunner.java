@@ -78,7 +78,7 @@ final class TimerSystemRunner implements UpRunner {
     if (system.server().isPresent()) {
       HourglassServer server = system.server().get();
       out.println("Hourglass server listening on " + server.target());
-      out.println("Data: " + server.dbFile());
+      out.println("Data: " + server.dataLocation());
     } else {
       out.println("Using the server at " + system.temporalAddress());
     }

@@ -17,7 +17,8 @@ import dev.hourglass.server.api.ClientFeatures;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.store.Stores;
-import dev.hourglass.store.sql.SqliteDatabase;
+import dev.hourglass.store.Database;
+import dev.hourglass.store.sql.SqlStores;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -54,14 +55,14 @@ public final class HourglassServer implements AutoCloseable {
   private static final int MAX_INBOUND_MESSAGE_BYTES = 128 * 1024 * 1024;
 
   private final ServerOptions options;
-  private final SqliteDatabase database;
+  private final Database database;
   private final ShardController shards;
   private final Server grpcServer;
   private final List<ExecutorService> executors;
   private final int port;
   private final AtomicInteger closed = new AtomicInteger();
 
-  private HourglassServer(ServerOptions options, SqliteDatabase database, ShardController shards, Server grpcServer,
+  private HourglassServer(ServerOptions options, Database database, ShardController shards, Server grpcServer,
       List<ExecutorService> executors) {
     this.options = options;
     this.database = database;
@@ -75,14 +76,15 @@ public final class HourglassServer implements AutoCloseable {
    * Starts a server; returns once it accepts requests.
    *
    * @throws ServerStartException when the port is taken, the data file is locked by another
-   *     process or cannot be opened
+   *     process or cannot be opened, or the database cannot be reached, refuses the credentials
+   *     or has a schema newer than this binary
    */
   public static HourglassServer start(ServerOptions options) {
     requireNonNull(options, "options is null");
     checkPortFree(options);
-    SqliteDatabase database;
+    Database database;
     try {
-      database = SqliteDatabase.open(options.dbFile());
+      database = SqlStores.open(options.store());
     } catch (FailedPreconditionException | java.io.UncheckedIOException e) {
       throw new ServerStartException("Cannot start: " + e.getMessage(), e);
     }
@@ -145,7 +147,7 @@ public final class HourglassServer implements AutoCloseable {
       health.setStatus("temporal.api.workflowservice.v1.WorkflowService", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       HourglassServer server = new HourglassServer(options, database, shards, grpcServer, executors);
-      log.atInfo().addKeyValue("address", server.target()).addKeyValue("dbFile", database.file()).log("Hourglass server started");
+      log.atInfo().addKeyValue("address", server.target()).addKeyValue("store", database.location()).log("Hourglass server started");
       return server;
     } catch (RuntimeException e) {
       if (shards != null) {
@@ -223,9 +225,9 @@ public final class HourglassServer implements AutoCloseable {
     return options.ip() + ":" + port();
   }
 
-  /** The SQLite file holding this server's data. */
-  public java.nio.file.Path dbFile() {
-    return database.file();
+  /** Where this server's data lives: the SQLite file, or the PostgreSQL URL without credentials. */
+  public String dataLocation() {
+    return database.location();
   }
 
   /** Blocks until the server has stopped. */

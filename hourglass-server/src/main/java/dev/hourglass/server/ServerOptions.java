@@ -2,6 +2,7 @@ package dev.hourglass.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.store.StoreConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,18 +11,19 @@ import java.util.List;
  *
  * @param ip address the gRPC frontend binds to (Temporal's {@code start-dev} default: 127.0.0.1)
  * @param port gRPC port; 0 picks a free one (tests)
- * @param dbFile the SQLite file holding all durable state; created when missing
+ * @param store where all durable state lives: a SQLite file (created when missing) or a
+ *     PostgreSQL database (which must exist; its schema is created or migrated)
  * @param namespaces namespaces to register at start besides {@code default}
  * @param shardCount number of history shards; fixed for the life of a database
  */
-public record ServerOptions(String ip, int port, Path dbFile, List<String> namespaces, int shardCount) {
+public record ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount) {
   public static final int DEFAULT_PORT = 7233;
   public static final int DEFAULT_SHARD_COUNT = 16;
   public static final String DEFAULT_NAMESPACE = "default";
 
   public ServerOptions {
     requireNonNull(ip, "ip is null");
-    requireNonNull(dbFile, "dbFile is null");
+    requireNonNull(store, "store is null");
     namespaces = List.copyOf(requireNonNull(namespaces, "namespaces is null"));
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
@@ -31,27 +33,48 @@ public record ServerOptions(String ip, int port, Path dbFile, List<String> names
     }
   }
 
+  /** Options on a SQLite file, as {@code start-dev} and embedded servers use. */
+  public ServerOptions(String ip, int port, Path dbFile, List<String> namespaces, int shardCount) {
+    this(ip, port, new StoreConfig.Sqlite(requireNonNull(dbFile, "dbFile is null")), namespaces, shardCount);
+  }
+
+  /**
+   * The SQLite file of a server on the embedded store.
+   *
+   * @throws IllegalStateException when the store is PostgreSQL
+   */
+  public Path dbFile() {
+    if (store instanceof StoreConfig.Sqlite sqlite) {
+      return sqlite.file();
+    }
+    throw new IllegalStateException("the store is not a SQLite file: " + store.location());
+  }
+
   public static ServerOptions defaults() {
     return new ServerOptions("127.0.0.1", DEFAULT_PORT, Path.of("hourglass.db"), List.of(), DEFAULT_SHARD_COUNT);
   }
 
   public ServerOptions withIp(String ip) {
-    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount);
   }
 
   public ServerOptions withPort(int port) {
-    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount);
   }
 
   public ServerOptions withDbFile(Path dbFile) {
-    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+    return new ServerOptions(ip, port, new StoreConfig.Sqlite(dbFile), namespaces, shardCount);
+  }
+
+  public ServerOptions withStore(StoreConfig store) {
+    return new ServerOptions(ip, port, store, namespaces, shardCount);
   }
 
   public ServerOptions withNamespaces(List<String> namespaces) {
-    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount);
   }
 
   public ServerOptions withShardCount(int shardCount) {
-    return new ServerOptions(ip, port, dbFile, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount);
   }
 }

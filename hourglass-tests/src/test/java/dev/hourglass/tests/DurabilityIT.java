@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.hourglass.server.testing.TestingHourglassServer;
+import dev.hourglass.server.testing.TestingStore;
 import dev.hourglass.tests.support.ActivityCompletionAcknowledgements;
 import dev.hourglass.tests.support.HistoryProbe;
 import dev.hourglass.tests.support.SdkEnvironment;
@@ -70,6 +71,7 @@ class DurabilityIT {
   @TempDir Path dataDir;
   private TestingHourglassServer server;
   private final List<ServerProcess> serverProcesses = new ArrayList<>();
+  private TestingStore store;
   private SdkEnvironment sdk;
 
   @WorkflowInterface
@@ -164,6 +166,9 @@ class DurabilityIT {
     }
     for (ServerProcess process : serverProcesses) {
       process.close();
+    }
+    if (store != null) {
+      store.close();
     }
   }
 
@@ -336,15 +341,18 @@ class DurabilityIT {
    */
   private ServerProcess startServerProcess(String logName, ActivityCompletionAcknowledgements acknowledgements) throws Exception {
     Files.deleteIfExists(serverLog(logName));
-    ServerProcess process = ServerProcess.start(dataDir.resolve("hourglass.db"), ServerProcess.freePort(), serverLog(logName));
+    if (store == null) {
+      store = TestingStore.create(dataDir);
+    }
+    ServerProcess process = ServerProcess.start(store.config(), ServerProcess.freePort(), serverLog(logName));
     serverProcesses.add(process);
     sdk = SdkEnvironment.connect(process.target(), List.of(acknowledgements));
     return process;
   }
 
-  /** A new server process on the killed one's data file and port, logging to the same file. */
+  /** A new server process on the killed one's store and port, logging to the same file. */
   private void restartServerProcess(ServerProcess killed, String logName) throws Exception {
-    serverProcesses.add(ServerProcess.start(dataDir.resolve("hourglass.db"), killed.port(), serverLog(logName)));
+    serverProcesses.add(ServerProcess.start(store.config(), killed.port(), serverLog(logName)));
   }
 
   private static Path serverLog(String logName) throws Exception {

@@ -177,7 +177,9 @@ class ScheduleIT {
         ScheduleState.newBuilder().setPaused(true).build()), ScheduleOptions.newBuilder().build());
     Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
     handle.backfill(List.of(new ScheduleBackfill(end.minus(Duration.ofMinutes(5)).minusSeconds(1), end)));
-    await().atMost(Duration.ofSeconds(15)).until(() -> handle.describe().getInfo().getNumActions() == 6);
+    // Actions are counted when decided and listed once started.
+    await().atMost(Duration.ofSeconds(15)).until(() -> handle.describe().getInfo().getRecentActions().size() == 6);
+    assertThat(handle.describe().getInfo().getNumActions()).isEqualTo(6);
     assertThat(handle.describe().getInfo().getRecentActions()).extracting(action ->
         ((ScheduleActionExecutionStartWorkflow) action.getAction()).getWorkflowId())
         .contains("digest-" + end.toString().replace(":00Z", ":00Z"));

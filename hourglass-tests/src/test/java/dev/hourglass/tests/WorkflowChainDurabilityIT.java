@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
+import dev.hourglass.server.testing.TestingStore;
 import dev.hourglass.tests.WorkflowRetryCronIT.CountingCronWorkflowImpl;
 import dev.hourglass.tests.WorkflowRetryCronIT.FlakyWorkflow;
 import dev.hourglass.tests.WorkflowRetryCronIT.FlakyWorkflowImpl;
@@ -43,10 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkflowChainDurabilityIT {
   private static final String TASK_QUEUE = "chain-durability";
   /** Long enough that the server is killed while every wait is pending. */
-  private static final Duration WAIT = Duration.ofSeconds(4);
+  private static final Duration WAIT = Duration.ofSeconds(6);
 
   @TempDir Path dataDir;
   private final List<ServerProcess> serverProcesses = new ArrayList<>();
+  private TestingStore store;
   private SdkEnvironment sdk;
 
   @AfterEach
@@ -56,6 +58,9 @@ class WorkflowChainDurabilityIT {
     }
     for (ServerProcess process : serverProcesses) {
       process.close();
+    }
+    if (store != null) {
+      store.close();
     }
   }
 
@@ -67,11 +72,11 @@ class WorkflowChainDurabilityIT {
 
   @Test
   void retryBackoffCronWaitAndStartDelayPendingAtASigkillFireOnceAfterRestart() throws Exception {
-    Path dbFile = dataDir.resolve("hourglass.db");
+    store = TestingStore.create(dataDir);
     Path serverLog = Files.createDirectories(Path.of("target", "server-logs")).resolve("WorkflowChainDurabilityIT.log");
     Files.deleteIfExists(serverLog);
     int port = ServerProcess.freePort();
-    ServerProcess doomed = ServerProcess.start(dbFile, port, serverLog);
+    ServerProcess doomed = ServerProcess.start(store.config(), port, serverLog);
     serverProcesses.add(doomed);
     sdk = SdkEnvironment.connect(doomed.target());
     sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(FlakyWorkflowImpl.class,
@@ -92,7 +97,7 @@ class WorkflowChainDurabilityIT {
 
     doomed.kill();
     long killedAtMillis = System.currentTimeMillis();
-    ServerProcess restarted = ServerProcess.start(dbFile, port, serverLog);
+    ServerProcess restarted = ServerProcess.start(store.config(), port, serverLog);
     serverProcesses.add(restarted);
 
     assertThat(WorkflowStub.fromTyped(flaky).getResult(60, TimeUnit.SECONDS, String.class)).isEqualTo("done on attempt 2");

@@ -56,6 +56,10 @@ class WorkflowMessagingIT {
 
     @QueryMethod
     int balance();
+
+    /** Fails with a message of {@code length} characters. */
+    @QueryMethod
+    int explode(int length);
   }
 
   public static class SubscriptionWorkflowImpl implements SubscriptionWorkflow {
@@ -81,6 +85,11 @@ class WorkflowMessagingIT {
     @Override
     public int balance() {
       return balance;
+    }
+
+    @Override
+    public int explode(int length) {
+      throw new IllegalStateException("x".repeat(length));
     }
   }
 
@@ -266,5 +275,14 @@ class WorkflowMessagingIT {
         WorkflowStub.fromTyped(migration).getExecution().getRunId()), java.util.Optional.empty()).describe();
     assertThat(description.getStaticSummary()).isEqualTo("nightly migration");
     assertThat(description.getStaticDetails()).isEqualTo("batches of 1000");
+  }
+
+  @Test
+  void aQueryFailingWithAHugeMessageIsReportedWithItsMessageCut() throws Exception {
+    SubscriptionWorkflow subscription = sdk.client().newWorkflowStub(SubscriptionWorkflow.class, options("subscription-6"));
+    WorkflowClient.start(subscription::run, "frank");
+    assertThatThrownBy(() -> subscription.explode(5_000_000))
+        .isInstanceOf(WorkflowQueryException.class)
+        .hasStackTraceContaining("more characters)");
   }
 }

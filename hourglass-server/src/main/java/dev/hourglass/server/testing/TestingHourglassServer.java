@@ -2,19 +2,21 @@ package dev.hourglass.server.testing;
 
 import dev.hourglass.server.HourglassServer;
 import dev.hourglass.server.ServerOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.hourglass.store.StoreConfig;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * An Hourglass server for tests: a free port on loopback, a SQLite file in the given folder.
- * Closing it stops the server; {@link #restart()} starts a new server on the same file and port,
+ * Closing it stops the server; {@link #restart()} starts a new server on the same store and port,
  * the way an operator restarts a process.
+ *
+ * <p>With {@code -Dhourglass.test.store=postgresql} (or {@code HOURGLASS_TEST_STORE=postgresql})
+ * the store is instead a fresh PostgreSQL database (see {@link TestingStore}), dropped when this
+ * server is closed: the same tests then run on the production store.
  */
 public final class TestingHourglassServer implements AutoCloseable {
-  private final Path dbFile;
+  private final TestingStore store;
   private HourglassServer server;
 
   public TestingHourglassServer(Path directory) {
@@ -22,13 +24,13 @@ public final class TestingHourglassServer implements AutoCloseable {
   }
 
   public TestingHourglassServer(Path directory, List<String> namespaces) {
+    this.store = TestingStore.create(directory);
     try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      this.server = HourglassServer.start(ServerOptions.defaults().withPort(0).withStore(store.config()).withNamespaces(namespaces));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
-    this.dbFile = directory.resolve("hourglass.db");
-    this.server = HourglassServer.start(ServerOptions.defaults().withPort(0).withDbFile(dbFile).withNamespaces(namespaces));
   }
 
   /** host:port for {@code WorkflowServiceStubsOptions.newBuilder().setTarget(...)}. */
@@ -40,15 +42,16 @@ public final class TestingHourglassServer implements AutoCloseable {
     return server.port();
   }
 
-  public Path dbFile() {
-    return dbFile;
+  /** The store this server runs on (and a restart reopens). */
+  public StoreConfig store() {
+    return store.config();
   }
 
   public HourglassServer server() {
     return server;
   }
 
-  /** Stops the server cleanly and starts a new one on the same file and port. */
+  /** Stops the server cleanly and starts a new one on the same store and port. */
   public void restart() {
     restart(java.time.Duration.ZERO);
   }
@@ -64,11 +67,16 @@ public final class TestingHourglassServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the server was down", e);
     }
-    server = HourglassServer.start(ServerOptions.defaults().withPort(port).withDbFile(dbFile).withNamespaces(namespaces));
+    server = HourglassServer.start(ServerOptions.defaults().withPort(port).withStore(store.config()).withNamespaces(namespaces));
   }
 
+  /** Stops the server and, on PostgreSQL, drops its database. */
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      store.close();
+    }
   }
 }

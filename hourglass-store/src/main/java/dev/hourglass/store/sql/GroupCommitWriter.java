@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of a database: takes write operations from any thread and applies them in
- * batches, one transaction (and so one fsync) per batch.
+ * A writer of a database (the only one on SQLite; one per set of shards on PostgreSQL, see
+ * {@link ShardWriters}): takes write operations from any thread and applies them in batches, one
+ * transaction (and so one fsync) per batch.
  *
  * <p>Why: on SQLite only one connection may write at a time, and every commit with
  * {@code synchronous=FULL} costs an fsync. Serializing writers through one thread and committing
@@ -37,17 +38,30 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Upper bound on operations per transaction: keeps a commit's latency bounded under load. */
   private static final int MAX_BATCH = 512;
 
-  private final Connection connection;
-  private final WriterSession session;
+  /** Opens the writer's connection, set up for explicit transactions (auto-commit off). */
+  @FunctionalInterface
+  interface ConnectionOpener {
+    Connection open() throws SQLException;
+  }
+
+  private final ConnectionOpener opener;
+  private final SqlDialect dialect;
+  /** The writer thread's connection and statements; null after the connection was lost, until reopened. */
+  private WriterSession session;
   private final BlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
 
   private record PendingWrite(WriteOperation operation, CompletableFuture<Void> result) {}
 
-  GroupCommitWriter(Connection connection, SqlDialect dialect, String name) {
-    this.connection = requireNonNull(connection, "connection is null");
-    this.session = new WriterSession(connection, dialect);
+  /**
+   * Opens the connection at once, so a database that cannot be reached fails the start, not the
+   * first write.
+   */
+  GroupCommitWriter(ConnectionOpener opener, SqlDialect dialect, String name) throws SQLException {
+    this.opener = requireNonNull(opener, "opener is null");
+    this.dialect = requireNonNull(dialect, "dialect is null");
+    this.session = new WriterSession(opener.open(), dialect);
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -84,7 +98,9 @@ final class GroupCommitWriter implements AutoCloseable {
       }
     }
     failRemaining();
-    session.closeStatements();
+    if (session != null) {
+      session.close();
+    }
   }
 
   /**
@@ -94,14 +110,20 @@ final class GroupCommitWriter implements AutoCloseable {
    * (a stale cache, a lease moved on), so the common path pays nothing for them.
    */
   private void commit(List<PendingWrite> batch) {
-    session.beginBatch();
     try {
+      WriterSession current = session();
+      current.beginBatch();
       for (PendingWrite write : batch) {
-        write.operation().apply(session);
+        write.operation().apply(current);
       }
-      connection.commit();
+      current.connection().commit();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(e);
+      if (session == null) {
+        // No connection (the database is down): replaying one by one would only fail N times.
+        batch.forEach(write -> fail(write, e));
+        return;
+      }
       if (batch.size() == 1) {
         fail(batch.get(0), e);
         return;
@@ -123,11 +145,31 @@ final class GroupCommitWriter implements AutoCloseable {
     write.result().completeExceptionally(failure);
   }
 
+  /**
+   * The open session, reopening the connection when the last one was lost: a database restart
+   * fails the writes in flight (UNAVAILABLE, nothing acknowledged), and the next batch goes on.
+   */
+  private WriterSession session() throws SQLException {
+    if (session == null) {
+      session = new WriterSession(opener.open(), dialect);
+      log.info("store writer connection reopened");
+    }
+    return session;
+  }
+
   private void rollbackQuietly(Exception cause) {
+    if (session == null) {
+      return;
+    }
     try {
-      connection.rollback();
+      session.connection().rollback();
     } catch (SQLException rollbackFailure) {
       cause.addSuppressed(rollbackFailure);
+    }
+    if (!session.isValid()) {
+      log.warn("store writer connection lost; reopening it for the next batch", cause);
+      session.close();
+      session = null;
     }
   }
 

@@ -16,6 +16,28 @@ interface SqlDialect {
   /** Flyway location of this dialect's migrations. */
   String migrationLocation();
 
+  static SqlDialect postgresql() {
+    return new SqlDialect() {
+      @Override
+      public String lockShardSql() {
+        // Several processes may write one database: FOR SHARE holds the shard row until commit,
+        // so a process taking the shard (UPDATE ... range_id + 1) waits for this batch to commit,
+        // and this batch, if it comes second, reads the moved range id and is fenced.
+        return ShardSql.SELECT_RANGE_ID + " FOR SHARE";
+      }
+
+      @Override
+      public boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+      }
+
+      @Override
+      public String migrationLocation() {
+        return "classpath:db/migration/postgresql";
+      }
+    };
+  }
+
   static SqlDialect sqlite() {
     return new SqlDialect() {
       @Override

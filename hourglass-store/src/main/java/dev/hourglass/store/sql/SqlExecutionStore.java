@@ -25,9 +25,9 @@ import java.util.concurrent.CompletableFuture;
 /** {@link ExecutionStore} on SQL: reads on pooled readers, writes through the group-commit writer. */
 final class SqlExecutionStore implements ExecutionStore {
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlExecutionStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlExecutionStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }
@@ -78,12 +78,12 @@ final class SqlExecutionStore implements ExecutionStore {
 
   @Override
   public CompletableFuture<Void> write(ExecutionWrite write) {
-    return writer.submit(session -> apply(session, write));
+    return writer.submit(write.execution().shardId(), session -> apply(session, write));
   }
 
   @Override
   public CompletableFuture<Void> deleteClosedRun(long rangeId, int shardId, ExecutionKey key) {
-    return writer.submit(session -> {
+    return writer.submit(shardId, session -> {
       session.checkRangeId(shardId, rangeId);
       if (executeForKey(session, ExecutionSql.DELETE_CLOSED_EXECUTION, key) == 0) {
         return; // open, or already deleted: nothing else may go

@@ -13,9 +13,9 @@ import java.util.concurrent.CompletionException;
 /** {@link NamespaceStore} on SQL. Namespace writes are rare and go through the same writer. */
 final class SqlNamespaceStore implements NamespaceStore {
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlNamespaceStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlNamespaceStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }

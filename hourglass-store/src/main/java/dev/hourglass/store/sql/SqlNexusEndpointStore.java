@@ -22,9 +22,9 @@ final class SqlNexusEndpointStore implements NexusEndpointStore {
   private static final String DELETE = "DELETE FROM nexus_endpoints WHERE id = ? AND version = ?";
 
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlNexusEndpointStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlNexusEndpointStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /** {@link ShardStore} on SQL. */
 final class SqlShardStore implements ShardStore {
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlShardStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlShardStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }
@@ -36,7 +36,7 @@ final class SqlShardStore implements ShardStore {
   @Override
   public long acquireShard(int shardId, String owner) {
     AtomicLong rangeId = new AtomicLong();
-    writer.submit(session -> {
+    writer.submit(shardId, session -> {
       PreparedStatement insert = session.statement(ShardSql.INSERT_SHARD);
       insert.setInt(1, shardId);
       insert.executeUpdate();

@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
 /** {@link TaskStore} on SQL. */
 final class SqlTaskStore implements TaskStore {
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlTaskStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlTaskStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }

@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
 /** {@link TimerStore} on SQL. */
 final class SqlTimerStore implements TimerStore {
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlTimerStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlTimerStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }
@@ -37,7 +37,7 @@ final class SqlTimerStore implements TimerStore {
   @Override
   public CompletableFuture<Void> deleteTimers(int shardId, List<Long> timerIds) {
     List<Long> copy = List.copyOf(timerIds);
-    return writer.submit(session -> {
+    return writer.submit(shardId, session -> {
       for (long timerId : copy) {
         delete(session, shardId, timerId);
       }

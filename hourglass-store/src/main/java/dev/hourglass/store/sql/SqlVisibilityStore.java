@@ -29,9 +29,9 @@ final class SqlVisibilityStore implements VisibilityStore {
   private static final Pattern COLUMN = Pattern.compile("[a-z_]+");
 
   private final ReadQueries reads;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
 
-  SqlVisibilityStore(ReadQueries reads, GroupCommitWriter writer) {
+  SqlVisibilityStore(ReadQueries reads, ShardWriters writer) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
   }

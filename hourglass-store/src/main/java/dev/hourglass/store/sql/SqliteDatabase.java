@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hourglass.common.FailedPreconditionException;
+import dev.hourglass.store.Database;
 import dev.hourglass.store.Stores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,7 @@ import org.sqlite.SQLiteDataSource;
  * group-commit writer acknowledges it. Reads use a small pool of separate connections, which WAL
  * lets run alongside the writer and see only committed data.
  */
-public final class SqliteDatabase implements AutoCloseable {
+public final class SqliteDatabase implements Database {
   private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
 
   /** Readers: history reads for polls and long polls; a few suffice on 2 cores. */
@@ -42,27 +44,17 @@ public final class SqliteDatabase implements AutoCloseable {
   private final Path file;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final Connection writerConnection;
-  private final GroupCommitWriter writer;
+  private final ShardWriters writer;
   private final HikariDataSource readers;
   private final Stores stores;
 
-  private SqliteDatabase(Path file, FileChannel lockChannel, FileLock lock, Connection writerConnection, HikariDataSource readers) {
+  private SqliteDatabase(Path file, FileChannel lockChannel, FileLock lock, ShardWriters writer, HikariDataSource readers) {
     this.file = file;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.writerConnection = writerConnection;
-    this.writer = new GroupCommitWriter(writerConnection, SqlDialect.sqlite(), "hourglass-sqlite-writer");
+    this.writer = writer;
     this.readers = readers;
-    ReadQueries reads = new ReadQueries(readers);
-    this.stores = new Stores(
-        new SqlExecutionStore(reads, writer),
-        new SqlTaskStore(reads, writer),
-        new SqlTimerStore(reads, writer),
-        new SqlNamespaceStore(reads, writer),
-        new SqlShardStore(reads, writer),
-        new SqlVisibilityStore(reads, writer),
-        new SqlNexusEndpointStore(reads, writer));
+    this.stores = SqlStores.stores(new ReadQueries(readers), writer);
   }
 
   /**
@@ -90,12 +82,13 @@ public final class SqliteDatabase implements AutoCloseable {
         throw new FailedPreconditionException("the data file " + absolute + " is in use by another Hourglass process (lock "
             + lockFile + " is held)");
       }
-      migrate(absolute);
-      Connection writerConnection = dataSource(absolute).getConnection();
-      writerConnection.setAutoCommit(false);
+      Migrations.migrate(Flyway.configure().dataSource(dataSource(absolute)), SqlDialect.sqlite(), absolute.toString());
+      // One writer: SQLite lets one connection write at a time.
+      ShardWriters writer = new ShardWriters(List.of(
+          new GroupCommitWriter(() -> writerConnection(absolute), SqlDialect.sqlite(), "hourglass-sqlite-writer")));
       HikariDataSource readers = readerPool(absolute);
       log.atInfo().addKeyValue("file", absolute).log("SQLite store opened");
-      return new SqliteDatabase(absolute, lockChannel, lock, writerConnection, readers);
+      return new SqliteDatabase(absolute, lockChannel, lock, writer, readers);
     } catch (IOException e) {
       closeQuietly(lockChannel);
       throw new UncheckedIOException("cannot open " + absolute + ": " + e.getMessage(), e);
@@ -108,12 +101,10 @@ public final class SqliteDatabase implements AutoCloseable {
     }
   }
 
-  private static void migrate(Path file) {
-    Flyway.configure()
-        .dataSource(dataSource(file))
-        .locations(SqlDialect.sqlite().migrationLocation())
-        .load()
-        .migrate();
+  private static Connection writerConnection(Path file) throws SQLException {
+    Connection connection = dataSource(file).getConnection();
+    connection.setAutoCommit(false);
+    return connection;
   }
 
   private static SQLiteDataSource dataSource(Path file) {
@@ -146,6 +137,12 @@ public final class SqliteDatabase implements AutoCloseable {
     return file;
   }
 
+  @Override
+  public String location() {
+    return file.toString();
+  }
+
+  @Override
   public Stores stores() {
     return stores;
   }
@@ -155,11 +152,6 @@ public final class SqliteDatabase implements AutoCloseable {
   public void close() {
     writer.close();
     readers.close();
-    try {
-      writerConnection.close();
-    } catch (SQLException e) {
-      log.warn("closing the SQLite writer connection failed", e);
-    }
     try {
       lock.release();
     } catch (IOException e) {

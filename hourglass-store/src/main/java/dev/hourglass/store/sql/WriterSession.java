@@ -8,7 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What write operations see of the writer connection: prepared statements compiled once and kept
@@ -17,10 +21,13 @@ import java.util.Map;
  * shard reads the shard row once. Used by the writer thread only.
  */
 final class WriterSession {
+  private static final Logger log = LoggerFactory.getLogger(WriterSession.class);
+
   private final Connection connection;
   private final SqlDialect dialect;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<Integer, Long> checkedRangeIds = new HashMap<>();
+  private final Set<Integer> reportedLostShards = new HashSet<>();
 
   WriterSession(Connection connection, SqlDialect dialect) {
     this.connection = requireNonNull(connection, "connection is null");
@@ -61,12 +68,45 @@ final class WriterSession {
       checkedRangeIds.put(shardId, stored);
     }
     if (stored != expectedRangeId) {
+      reportLost(shardId, stored, expectedRangeId);
       throw new ShardOwnershipLostException(shardId,
           "shard " + shardId + " is at range id " + stored + ", this process holds " + expectedRangeId);
     }
   }
 
-  void closeStatements() {
+  /**
+   * Says once per shard, loudly, that another process took it: from now on every write of this
+   * shard is refused (the caller answers UNAVAILABLE), which an operator must hear about.
+   */
+  private void reportLost(int shardId, long storedRangeId, long heldRangeId) {
+    if (reportedLostShards.add(shardId)) {
+      log.atError().addKeyValue("shardId", shardId).addKeyValue("storedRangeId", storedRangeId)
+          .addKeyValue("heldRangeId", heldRangeId)
+          .log("shard {} was taken by another Hourglass process on the same database; this process no longer writes it "
+              + "and answers UNAVAILABLE for its workflows (restart it to take shards again)", shardId);
+    }
+  }
+
+  /** Whether the connection still works; false after the database went away or restarted. */
+  boolean isValid() {
+    try {
+      return connection.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** Closes the statements and the connection; the writer opens a new session after this. */
+  void close() {
+    closeStatements();
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // a connection being discarded: nothing more to release
+    }
+  }
+
+  private void closeStatements() {
     for (PreparedStatement statement : statements.values()) {
       try {
         statement.close();

@@ -1,149 +1,37 @@
 package dev.hourglass.store.sql;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hourglass.common.ConditionFailedException;
-import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.FailedPreconditionException;
-import dev.hourglass.common.ShardOwnershipLostException;
-import dev.hourglass.common.WorkflowKey;
-import dev.hourglass.store.CurrentExecution;
-import dev.hourglass.store.CurrentExecutionWrite;
-import dev.hourglass.store.ExecutionRecord;
-import dev.hourglass.store.ExecutionWrite;
-import dev.hourglass.store.HistoryBatch;
-import dev.hourglass.store.Stores;
-import dev.hourglass.store.TaskKind;
-import dev.hourglass.store.TaskRecord;
-import dev.hourglass.store.TimerRecord;
+import dev.hourglass.store.Database;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest {
+class SqliteStoreTest extends StoreContractTest {
   @TempDir
   Path directory;
-  private SqliteDatabase database;
-  private Stores stores;
-  private long rangeId;
 
-  @BeforeEach
-  void open() {
-    database = SqliteDatabase.open(directory.resolve("store.db"));
-    stores = database.stores();
-    assertThat(stores.shards().shardCount(4)).isEqualTo(4);
-    rangeId = stores.shards().acquireShard(0, "test");
+  @Override
+  protected Database openDatabase() {
+    return SqliteDatabase.open(directory.resolve("store.db"));
   }
 
-  @AfterEach
-  void close() {
-    database.close();
+  @Override
+  protected void executeDirectly(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + directory.resolve("store.db"));
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   @Test
   void secondOpenOfTheSameFileIsRefused() {
     assertThatThrownBy(() -> SqliteDatabase.open(directory.resolve("store.db")))
         .isInstanceOf(FailedPreconditionException.class).hasMessageContaining("in use by another Hourglass process");
-  }
-
-  @Test
-  void shardCountIsFixedByTheFirstOpen() {
-    assertThat(stores.shards().shardCount(16)).isEqualTo(4);
-  }
-
-  @Test
-  void createdExecutionIsReadBackWithItsHistoryTasksAndCurrentRow() {
-    ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
-    stores.executions().write(create(key, "req-1")).join();
-
-    assertThat(stores.executions().getExecution(key)).get().extracting(ExecutionRecord::dbVersion).isEqualTo(1L);
-    assertThat(stores.executions().getCurrentExecution(new WorkflowKey("ns", "wf-1"))).get()
-        .extracting(CurrentExecution::runId).isEqualTo("run-1");
-    assertThat(stores.executions().readHistory(key, 1, 10)).hasSize(1);
-    assertThat(stores.tasks().readTasks("ns", "queue", TaskKind.WORKFLOW, 10)).hasSize(1);
-  }
-
-  @Test
-  void conflictingWriteFailsAloneAndLeavesNothingBehindWhileTheRestOfTheBatchCommits() {
-    ExecutionKey first = new ExecutionKey("ns", "wf-1", "run-1");
-    stores.executions().write(create(first, "req-1")).join();
-
-    List<CompletableFuture<Void>> writes = new ArrayList<>();
-    // Same run created twice: the second is a conflict (and its task must not be written).
-    writes.add(stores.executions().write(create(first, "req-again")));
-    for (int i = 2; i < 50; i++) {
-      writes.add(stores.executions().write(create(new ExecutionKey("ns", "wf-" + i, "run-" + i), "req-" + i)));
-    }
-    assertThatThrownBy(() -> writes.get(0).join()).isInstanceOf(CompletionException.class)
-        .hasCauseInstanceOf(ConditionFailedException.class);
-    writes.subList(1, writes.size()).forEach(CompletableFuture::join);
-    assertThat(stores.tasks().readTasks("ns", "queue", TaskKind.WORKFLOW, 100)).hasSize(49);
-  }
-
-  @Test
-  void updateFromAStaleVersionIsAConflict() {
-    ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
-    stores.executions().write(create(key, "req-1")).join();
-    stores.executions().write(update(key, 1)).join();
-    assertThatThrownBy(() -> stores.executions().write(update(key, 1)).join())
-        .hasCauseInstanceOf(ConditionFailedException.class);
-  }
-
-  @Test
-  void writeUnderAnOlderLeaseIsFenced() {
-    ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
-    long oldRangeId = rangeId;
-    rangeId = stores.shards().acquireShard(0, "another-owner");
-    assertThat(rangeId).isGreaterThan(oldRangeId);
-    ExecutionWrite stale = new ExecutionWrite(oldRangeId, record(key, 1), 0, Optional.empty(), List.of(), List.of(), List.of(),
-        List.of(), List.of());
-    assertThatThrownBy(() -> stores.executions().write(stale).join()).hasCauseInstanceOf(ShardOwnershipLostException.class);
-    assertThat(stores.executions().getExecution(key)).isEmpty();
-  }
-
-  @Test
-  void timersAreReadInFireTimeOrderWindowByWindow() {
-    ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
-    List<TimerRecord> timers = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      timers.add(new TimerRecord(0, 100 + i, 1_000 - i * 10L, key, 1, i, 1, "t" + i));
-    }
-    stores.executions().write(new ExecutionWrite(rangeId, record(key, 1), 0, Optional.empty(), List.of(), List.of(), List.of(),
-        timers, List.of())).join();
-
-    List<TimerRecord> firstWindow = stores.timers().readTimers(0, -1, -1, 960, 100);
-    assertThat(firstWindow).extracting(TimerRecord::fireTimeMillis).containsExactly(910L, 920L, 930L, 940L, 950L);
-    TimerRecord last = firstWindow.get(firstWindow.size() - 1);
-    List<TimerRecord> next = stores.timers().readTimers(0, last.fireTimeMillis(), last.timerId(), 2_000, 2);
-    assertThat(next).extracting(TimerRecord::fireTimeMillis).containsExactly(960L, 970L);
-
-    stores.timers().deleteTimers(0, List.of(100L, 101L)).join();
-    assertThat(stores.timers().readTimers(0, -1, -1, 2_000, 100)).hasSize(8);
-  }
-
-  private ExecutionWrite create(ExecutionKey key, String requestId) {
-    return new ExecutionWrite(rangeId, record(key, 1), 0,
-        Optional.of(new CurrentExecutionWrite(new CurrentExecution(key.namespaceId(), key.workflowId(), key.runId(), 1, requestId),
-            Optional.empty())),
-        List.of(new HistoryBatch(1, 1, new byte[] {1, 2, 3})),
-        List.of(new TaskRecord("queue", TaskKind.WORKFLOW, key.workflowId().hashCode(), key, 2, 0)),
-        List.of(), List.of(), List.of());
-  }
-
-  private ExecutionWrite update(ExecutionKey key, long fromVersion) {
-    return new ExecutionWrite(rangeId, record(key, fromVersion + 1), fromVersion, Optional.empty(), List.of(), List.of(), List.of(),
-        List.of(), List.of());
-  }
-
-  private static ExecutionRecord record(ExecutionKey key, long dbVersion) {
-    return new ExecutionRecord(key, 0, dbVersion, 1, "Type", "queue", 0, 0, 2, new byte[] {42});
   }
 }

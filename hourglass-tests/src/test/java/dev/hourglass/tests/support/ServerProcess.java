@@ -2,6 +2,7 @@ package dev.hourglass.tests.support;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.store.StoreConfig;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An Hourglass server in a JVM of its own, started through the CLI ({@code hourglass server
- * start-dev}) on this JVM's class path, so a test can kill it with SIGKILL mid-transaction and start
- * another on the same SQLite file and port.
+ * An Hourglass server in a JVM of its own, started through the CLI on this JVM's class path
+ * ({@code hourglass server start-dev} on a SQLite file, {@code hourglass server start} on a
+ * PostgreSQL database), so a test can kill it with SIGKILL mid-transaction and start another on
+ * the same store and port.
  *
  * <p>The child's stdout and stderr are copied to a log file by one daemon thread, which also watches
  * for the readiness line {@value #READY_PREFIX}{@code <port>}. The child never outlives the test JVM:
@@ -55,23 +58,31 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code hourglass server start-dev --port port --db-filename dbFile} and returns once the
-   * server printed its readiness line; output goes to {@code logFile} (appended, so a restarted
-   * server's output follows the killed one's).
+   * Starts a server on {@code store} ({@code hourglass server start-dev --db-filename FILE} or
+   * {@code hourglass server start --db-url URL}) and returns once it printed its readiness line;
+   * output goes to {@code logFile} (appended, so a restarted server's output follows the killed
+   * one's).
    *
    * @throws IllegalStateException when the process exits or stays silent past {@link #READY_TIMEOUT}
    */
-  public static ServerProcess start(Path dbFile, int port, Path logFile) {
-    List<String> command = List.of(
+  public static ServerProcess start(StoreConfig store, int port, Path logFile) {
+    List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", testClassPath(),
-        MAIN_CLASS, "server", "start-dev",
-        "--port", Integer.toString(port),
-        "--db-filename", dbFile.toString());
+        MAIN_CLASS, "server"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (store instanceof StoreConfig.Postgres postgres) {
+      command.addAll(List.of("start", "--db-url", postgres.jdbcUrl(), "--db-user", postgres.user()));
+      builder.environment().put("HOURGLASS_DB_PASSWORD", postgres.password());
+    } else {
+      command.addAll(List.of("start-dev", "--db-filename", ((StoreConfig.Sqlite) store).file().toString()));
+    }
+    command.addAll(List.of("--port", Integer.toString(port)));
+    builder.command(command);
     long startNanos = System.nanoTime();
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot launch " + command, e);
     }

@@ -1,0 +1,97 @@
+package dev.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourglass.server.ServerOptions;
+import dev.hourglass.store.StoreConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Parsing of {@code hourglass server start}: flags, then environment, then the config file, then defaults. */
+class StartCommandTest {
+  @TempDir
+  Path directory;
+
+  private final List<StartDevOptions> started = new ArrayList<>();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void flagsSelectPostgresqlWithTheUserFromTheUrl() {
+    assertThat(execute(Map.of(), "server", "start", "--db-url", "postgresql://hourglass@db.internal:5433/hg", "--port", "7300")).isZero();
+
+    StartDevOptions options = started.get(0);
+    assertThat(options.server()).isEqualTo(new ServerOptions("127.0.0.1", 7300,
+        new StoreConfig.Postgres("jdbc:postgresql://db.internal:5433/hg", "hourglass", ""), List.of(), 16));
+  }
+
+  @Test
+  void environmentVariablesStandInForFlags() {
+    execute(Map.of("HOURGLASS_DB_URL", "jdbc:postgresql://127.0.0.1:5432/hg", "HOURGLASS_DB_USER", "app", "HOURGLASS_DB_PASSWORD", "pw"),
+        "server", "start");
+
+    assertThat(started.get(0).server().store()).isEqualTo(new StoreConfig.Postgres("jdbc:postgresql://127.0.0.1:5432/hg", "app", "pw"));
+  }
+
+  @Test
+  void configFileFillsWhatFlagsAndEnvironmentLeaveOpen() throws IOException {
+    Path config = Files.writeString(directory.resolve("hourglass.yaml"), """
+        server:
+          ip: 0.0.0.0
+          port: 7400
+          namespaces: [orders]
+        database:
+          url: postgresql://127.0.0.1:5432/hg
+          user: from-file
+          password: file-secret
+        logLevel: warn
+        """);
+
+    execute(Map.of("HOURGLASS_DB_USER", "from-env"), "server", "start", "--config", config.toString(), "--port", "7500");
+
+    StartDevOptions options = started.get(0);
+    assertThat(options.server()).isEqualTo(new ServerOptions("0.0.0.0", 7500,
+        new StoreConfig.Postgres("jdbc:postgresql://127.0.0.1:5432/hg", "from-env", "file-secret"), List.of("orders"), 16));
+    assertThat(options.logLevel()).isEqualTo(LogLevel.WARN);
+  }
+
+  @Test
+  void aTypoInTheConfigFileIsAUsageErrorNamingIt() throws IOException {
+    Path config = Files.writeString(directory.resolve("hourglass.yaml"), "database:\n  ulr: postgresql://127.0.0.1/hg\n");
+
+    assertThat(execute(Map.of(), "server", "start", "--config", config.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("is invalid").contains("ulr");
+    assertThat(started).isEmpty();
+  }
+
+  @Test
+  void withoutADatabaseTheUsageErrorPointsToStartDev() {
+    assertThat(execute(Map.of(), "server", "start")).isEqualTo(2);
+    assertThat(err.toString()).contains("no database: give --db-url").contains("start-dev");
+  }
+
+  @Test
+  void aUrlOfAnotherDatabaseIsAUsageError() {
+    assertThat(execute(Map.of(), "server", "start", "--db-url", "mysql://root@127.0.0.1/hg")).isEqualTo(2);
+    assertThat(err.toString()).contains("must start with postgresql://");
+  }
+
+  private int execute(Map<String, String> environment, String... args) {
+    CommandFactory factory = new CommandFactory(directory, (options, out, error) -> {
+      started.add(options);
+      return 0;
+    }, (options, out, error) -> 0, environment);
+    CommandLine commandLine = Main.commandLine(factory);
+    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setOut(new PrintWriter(new StringWriter(), true));
+    return commandLine.execute(args);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.hourglass.store.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.hourglass.common.FailedPreconditionException;
+import dev.hourglass.store.Database;
+import dev.hourglass.store.StoreConfig;
+import dev.hourglass.store.Stores;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production store: a PostgreSQL database, which several Hourglass processes may share.
+ *
+ * <p>Writes go through the same group-commit writers as on SQLite, but several, each owning a
+ * fixed set of shards ({@link ShardWriters}), each on a connection of a pool of their own (so a
+ * lost connection is replaced by the pool); reads use a second pool. Fencing does
+ * not rely on one process per database: each batch reads the range id of every shard it writes
+ * with {@code SELECT ... FOR SHARE}, so a process that took a shard since (and so moved its range
+ * id on) fences every later write of the previous owner, which fails with ShardOwnershipLost.
+ *
+ * <p>Durability: PostgreSQL's defaults ({@code synchronous_commit=on}): a commit returns once its
+ * WAL is flushed, and the writer acknowledges nothing before the commit returned.
+ */
+public final class PostgresDatabase implements Database {
+  private static final Logger log = LoggerFactory.getLogger(PostgresDatabase.class);
+
+  /** Readers: history reads for polls and long polls, and the timer queues' windows. */
+  private static final int READER_POOL_SIZE = 8;
+  /** Group-commit writers, each on its own connection, each owning shardId mod WRITERS. */
+  private static final int WRITERS = Integer.getInteger("hourglass.pg.writers", 4);
+  /** How long a request waits for a connection before it fails with UNAVAILABLE (and the start fails). */
+  private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+
+  private final StoreConfig.Postgres config;
+  private final HikariDataSource writerPool;
+  private final ShardWriters writer;
+  private final HikariDataSource readers;
+  private final Stores stores;
+
+  private PostgresDatabase(StoreConfig.Postgres config, HikariDataSource writerPool, ShardWriters writer, HikariDataSource readers) {
+    this.config = config;
+    this.writerPool = writerPool;
+    this.writer = writer;
+    this.readers = readers;
+    this.stores = SqlStores.stores(new ReadQueries(readers), writer);
+  }
+
+  /**
+   * Connects, migrates the schema and starts the writer.
+   *
+   * @throws FailedPreconditionException with a one-line reason an operator can act on when the
+   *     database is unreachable, refuses the credentials, does not exist, or has a newer schema
+   */
+  public static PostgresDatabase open(StoreConfig.Postgres config) {
+    requireNonNull(config, "config is null");
+    HikariDataSource writerPool = null;
+    HikariDataSource readers = null;
+    try {
+      // Flyway opens connections of its own (one for its lock, one to migrate): not the pool's.
+      // Given URL and credentials apart, it logs the URL without the password.
+      Migrations.migrate(Flyway.configure().dataSource(config.jdbcUrl(), config.user(), config.password())
+          .connectRetries(0), SqlDialect.postgresql(), config.location());
+      writerPool = pool(config, "hourglass-pg-writers", WRITERS, false);
+      readers = pool(config, "hourglass-pg-readers", READER_POOL_SIZE, true);
+      // The pool hands out connections with auto-commit off, one per writer; after a lost
+      // connection a writer closes it (back to the pool, which discards it) and asks for the next.
+      List<GroupCommitWriter> writers = new ArrayList<>();
+      try {
+        for (int i = 0; i < WRITERS; i++) {
+          writers.add(new GroupCommitWriter(writerPool::getConnection, SqlDialect.postgresql(), "hourglass-pg-writer-" + i));
+        }
+      } catch (SQLException e) {
+        writers.forEach(GroupCommitWriter::close);
+        throw e;
+      }
+      ShardWriters writer = new ShardWriters(writers);
+      log.atInfo().addKeyValue("url", config.location()).addKeyValue("user", config.user()).log("PostgreSQL store opened");
+      return new PostgresDatabase(config, writerPool, writer, readers);
+    } catch (HikariPool.PoolInitializationException | SQLException | FlywayException e) {
+      closeQuietly(readers);
+      closeQuietly(writerPool);
+      throw new FailedPreconditionException(describe(config, e));
+    } catch (RuntimeException e) {
+      closeQuietly(readers);
+      closeQuietly(writerPool);
+      throw e;
+    }
+  }
+
+  private static HikariDataSource pool(StoreConfig.Postgres config, String name, int size, boolean autoCommit) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.jdbcUrl());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setPoolName(name);
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(size);
+    hikari.setAutoCommit(autoCommit);
+    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    // Fail the start at once when the database cannot be reached, rather than on first use.
+    hikari.setInitializationFailTimeout(1);
+    hikari.addDataSourceProperty("ApplicationName", "hourglass");
+    hikari.addDataSourceProperty("connectTimeout", "5");
+    return new HikariDataSource(hikari);
+  }
+
+  /** One line naming the database and what is wrong with reaching it, without a stack trace. */
+  static String describe(StoreConfig.Postgres config, Exception error) {
+    SQLException sql = findSqlException(error);
+    String where = "the PostgreSQL database " + config.location() + " (user " + config.user() + ")";
+    if (sql != null && sql.getSQLState() != null) {
+      String state = sql.getSQLState();
+      if (state.equals("28P01") || state.equals("28000")) {
+        return "cannot log in to " + where + ": " + firstLine(sql.getMessage());
+      }
+      if (state.equals("3D000")) {
+        return where + " does not exist; create it first (see README, Running on PostgreSQL): " + firstLine(sql.getMessage());
+      }
+      if (state.startsWith("08")) {
+        return "cannot reach " + where + ": " + firstLine(sql.getMessage());
+      }
+    }
+    Throwable root = sql != null ? sql : error;
+    return "cannot open " + where + ": " + firstLine(String.valueOf(root.getMessage()));
+  }
+
+  private static SQLException findSqlException(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return (newline < 0 ? message : message.substring(0, newline)).trim();
+  }
+
+  @Override
+  public Stores stores() {
+    return stores;
+  }
+
+  @Override
+  public String location() {
+    return config.location();
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+    readers.close();
+    writerPool.close();
+    log.atInfo().addKeyValue("url", config.location()).log("PostgreSQL store closed");
+  }
+
+  private static void closeQuietly(HikariDataSource pool) {
+    if (pool != null) {
+      pool.close();
+    }
+  }
+}
