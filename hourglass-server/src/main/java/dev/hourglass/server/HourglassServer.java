@@ -6,10 +6,15 @@ import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.engine.history.HistoryEngine;
 import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
+import dev.hourglass.engine.nexus.NexusEndpointRegistry;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
+import dev.hourglass.engine.visibility.RetentionSweeper;
+import dev.hourglass.engine.visibility.SearchAttributeRegistry;
+import dev.hourglass.engine.visibility.VisibilityService;
 import dev.hourglass.server.api.ClientFeatures;
+import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.store.Stores;
 import dev.hourglass.store.Database;
@@ -109,13 +114,24 @@ public final class HourglassServer implements AutoCloseable {
       TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
       shards = new ShardController(stores.shards(), stores.timers(), options.shardCount(), processName(), clock, timerTarget,
           timerExecutor, TimerQueueConfig.defaults());
-      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces);
+      SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
+      VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
+      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
       historyRef.set(history);
       shards.start();
+      // Retention deletes wait for commits: a thread of their own, never the shared scheduler's.
+      java.util.concurrent.ScheduledThreadPoolExecutor retention = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+          threads("hourglass-retention"));
+      retention.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      executors.add(retention);
+      new RetentionSweeper(namespaces, stores.visibility(), history::deleteClosedRun, clock).start(retention);
 
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
-          .addService(io.grpc.ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, VERSION), new ClientFeatures()))
+          .addService(io.grpc.ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, VERSION, visibility),
+              new ClientFeatures()))
+          .addService(new OperatorService(namespaces, searchAttributes,
+              new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)))
           .addService(health.getHealthService())
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)

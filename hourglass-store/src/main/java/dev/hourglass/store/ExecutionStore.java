@@ -27,6 +27,14 @@ public interface ExecutionStore {
    */
   List<CurrentExecution> listOpenCurrentExecutions(String namespaceId, String workflowIdPrefix, String afterWorkflowId, int limit);
 
+  /**
+   * Deletes a closed run (retention): its row, history, visibility row and values, and the
+   * current-run row if it still names this run, in one transaction. A run that is still open, or
+   * already gone, is left as it is. Fails with {@code ShardOwnershipLostException} when the shard's
+   * lease moved on.
+   */
+  CompletableFuture<Void> deleteClosedRun(long rangeId, int shardId, ExecutionKey key);
+
   /** History batches whose events end at or after {@code fromEventId}, in event order. */
   List<HistoryBatch> readHistory(ExecutionKey key, long fromEventId, int maxBatches);
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Everything one state change of one execution writes, applied in one transaction or not at all:
  * the new execution row, the current-run row, appended history, backlog tasks and timers created
- * and deleted.
+ * and deleted, and the visibility rows of the runs whose listed attributes changed.
  *
  * @param rangeId the shard lease this write was computed under; a write under an older lease fails
  * @param expectedDbVersion the version the change was computed from; 0 when the row must not exist
@@ -23,11 +23,13 @@ public record ExecutionWrite(
     List<TaskKey> deletedTasks,
     List<TimerRecord> newTimers,
     List<Long> deletedTimerIds,
-    Optional<NewRunWrite> newRun) {
+    Optional<NewRunWrite> newRun,
+    List<VisibilityRecord> visibility) {
   public ExecutionWrite(long rangeId, ExecutionRecord execution, long expectedDbVersion, Optional<CurrentExecutionWrite> current,
       List<HistoryBatch> history, List<TaskRecord> newTasks, List<TaskKey> deletedTasks, List<TimerRecord> newTimers,
       List<Long> deletedTimerIds) {
-    this(rangeId, execution, expectedDbVersion, current, history, newTasks, deletedTasks, newTimers, deletedTimerIds, Optional.empty());
+    this(rangeId, execution, expectedDbVersion, current, history, newTasks, deletedTasks, newTimers, deletedTimerIds, Optional.empty(),
+        List.of());
   }
 
   public ExecutionWrite {
@@ -39,6 +41,7 @@ public record ExecutionWrite(
     deletedTasks = List.copyOf(deletedTasks);
     newTimers = List.copyOf(newTimers);
     deletedTimerIds = List.copyOf(deletedTimerIds);
+    visibility = List.copyOf(visibility);
     if (execution.dbVersion() != expectedDbVersion + 1) {
       throw new IllegalArgumentException("new dbVersion must be expectedDbVersion + 1");
     }

@@ -321,13 +321,35 @@ class TimerApiTest {
   }
 
   @Test
-  void listingSaysTheServerCannotListYet() {
-    Response response = api.get("/timers?status=scheduled&limit=10");
-    assertThat(response.status()).isEqualTo(501);
-    assertThat(response.json().get("message").asText()).contains("ListWorkflowExecutions");
+  void timersAreListedByStatusThroughTheServersListApi() {
+    String scheduled = api.create(1, 0, 0, receiver.baseUrl()).id();
+    String cancelled = api.create(1, 0, 0, receiver.baseUrl()).id();
+    assertThat(api.delete(cancelled).status()).isEqualTo(204);
+    String fired = create(0).id();
+    await().atMost(Duration.ofSeconds(5)).until(() -> api.timer(fired).json().get("status").asText().equals("fired"));
+
+    assertThat(listedIds("/timers?status=scheduled")).contains(scheduled).doesNotContain(cancelled, fired);
+    assertThat(listedIds("/timers?status=cancelled")).contains(cancelled).doesNotContain(scheduled, fired);
+    assertThat(listedIds("/timers?status=fired")).contains(fired).doesNotContain(scheduled, cancelled);
+    assertThat(listedIds("/timers?limit=1000")).contains(scheduled, cancelled, fired);
+    assertThat(listedIds("/timers?limit=1")).hasSize(1);
+    Response listed = api.get("/timers?status=scheduled&limit=10");
+    assertThat(listed.status()).isEqualTo(200);
+    JsonNode view = java.util.stream.StreamSupport.stream(listed.json().spliterator(), false)
+        .filter(timer -> timer.get("id").asText().equals(scheduled)).findFirst().orElseThrow();
+    assertThat(view.get("time_left").asLong()).isBetween(3500L, 3600L);
+
     assertThat(api.get("/timers?status=sleeping").status()).isEqualTo(400);
     assertThat(api.get("/timers?limit=0").status()).isEqualTo(400);
     assertThat(api.get("/timers?limit=x").status()).isEqualTo(400);
+  }
+
+  private List<String> listedIds(String path) {
+    Response response = api.get(path);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    List<String> ids = new ArrayList<>();
+    response.json().forEach(timer -> ids.add(timer.get("id").asText()));
+    return ids;
   }
 
   @Test

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.util.Timestamps;
 import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.engine.shard.ShardContext;
+import dev.hourglass.engine.visibility.VisibilityRecords;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.CurrentExecutionWrite;
 import dev.hourglass.store.ExecutionRecord;
@@ -15,6 +16,7 @@ import dev.hourglass.store.TaskKey;
 import dev.hourglass.store.TaskKind;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TimerRecord;
+import dev.hourglass.store.VisibilityRecord;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -47,6 +49,8 @@ final class ExecutionMutation {
   private final List<Runnable> afterCommit = new ArrayList<>();
   /** Whether this change closed the run (its close event is among the new events). */
   private boolean closesRun;
+  /** Whether what is listed of the run changed (start, close, search attributes, memo): its visibility row is rewritten. */
+  private boolean visibilityChanged;
   /** The run this change starts (continue-as-new, retry, cron, terminate-existing), written in the same transaction. */
   private ExecutionMutation newRun;
   /** Whether {@link #newRun} continues this run's chain (false: it replaces a terminated run, TERMINATE_EXISTING). */
@@ -142,6 +146,9 @@ final class ExecutionMutation {
     state.historySizeBytes += event.getSerializedSize();
     newEvents.add(event);
     stateChanged = true;
+    if (VisibilityRecords.changesVisibility(event.getEventType())) {
+      visibilityChanged = true;
+    }
     return event;
   }
 
@@ -234,12 +241,24 @@ final class ExecutionMutation {
   /** The transaction: this change, and the new run it starts if any (encoded with {@code encoder}). */
   ExecutionWrite toWrite(long expectedDbVersion, java.util.function.Function<MutableState, byte[]> encoder) {
     Optional<NewRunWrite> run = Optional.empty();
+    List<VisibilityRecord> visibility = new ArrayList<>();
+    if (visibilityChanged) {
+      visibility.add(visibilityRecord());
+    }
     if (newRun != null) {
       run = Optional.of(new NewRunWrite(newRun.record(1, encoder.apply(newRun.state)), newRun.historyBatches(), newRun.newTasks,
           newRun.newTimers));
+      if (newRun.visibilityChanged) {
+        visibility.add(newRun.visibilityRecord());
+      }
     }
     return new ExecutionWrite(shard.rangeId(), record(expectedDbVersion + 1, encoder.apply(state)), expectedDbVersion, current,
-        historyBatches(), newTasks, deletedTasks, newTimers, deletedTimers, run);
+        historyBatches(), newTasks, deletedTasks, newTimers, deletedTimers, run, visibility);
+  }
+
+  private VisibilityRecord visibilityRecord() {
+    return VisibilityRecords.build(executionKey(), state.startedAttributes, state.status, state.startTimeMillis, state.closeTimeMillis,
+        state.nextEventId - 1, state.historySizeBytes, state.memo, state.searchAttributes);
   }
 
   private ExecutionRecord record(long dbVersion, byte[] encodedState) {

@@ -165,6 +165,44 @@ final class ExecutionUpdater {
     }
   }
 
+  /**
+   * Deletes a closed run from the store and the cache (retention), under its lock so no change
+   * is applied to it meanwhile. Returns false when the run is open or already gone.
+   */
+  boolean deleteClosed(ExecutionKey key) {
+    ExecutionEntry entry = cache.get(key, k -> new ExecutionEntry());
+    entry.lock.lock();
+    try {
+      if (entry.state == null) {
+        try {
+          load(key, entry);
+        } catch (NotFoundException e) {
+          cache.invalidate(key);
+          return false;
+        }
+      }
+      if (entry.state.running()) {
+        return false;
+      }
+      ShardContext shard = shardOf(key);
+      try {
+        store.deleteClosedRun(shard.rangeId(), shard.shardId(), key).join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
+      } finally {
+        // Whatever the outcome, the store decides what exists: reload on next use.
+        entry.invalidate();
+        cache.invalidate(key);
+      }
+      return true;
+    } finally {
+      entry.lock.unlock();
+    }
+  }
+
   /** Committed events {@code from..to} of a cached execution, if held in memory; null otherwise. */
   java.util.List<io.temporal.api.history.v1.HistoryEvent> recentEvents(ExecutionKey key, long from, long to) {
     ExecutionEntry entry = cache.getIfPresent(key);

@@ -13,6 +13,7 @@ import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.matching.PollerInfo;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.engine.visibility.SearchAttributeValidator;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
 import dev.hourglass.store.TaskKind;
@@ -71,7 +72,7 @@ public final class HistoryEngine {
   private final Schedules schedules;
 
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
-      ScheduledExecutorService scheduler, NamespaceRegistry namespaces) {
+      ScheduledExecutorService scheduler, NamespaceRegistry namespaces, SearchAttributeValidator searchAttributes) {
     this.store = requireNonNull(store, "store is null");
     HistoryWatchers watchers = new HistoryWatchers();
     this.updater = new ExecutionUpdater(store, shards, clock, watchers);
@@ -87,7 +88,8 @@ public final class HistoryEngine {
     this.updates = new Updates(updater, reader, workflowTasks, scheduler);
     this.resets = new Resets(updater, reader, workflowTasks, activities);
     this.schedules = new Schedules(store, updater, starter, workflowTasks, signals);
-    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, outcomes, updates);
+    this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, outcomes, updates,
+        searchAttributes);
     this.updater.setBeforeCommit(mutation -> {
       HistoryLimits.enforce(mutation, workflowTasks);
       if (mutation.closesRun()) {
@@ -100,6 +102,24 @@ public final class HistoryEngine {
       queries.onCommitted(mutation);
       updates.onCommitted(mutation);
     });
+  }
+
+  /** Retention: deletes a closed run (state, history, visibility); false when it is open or gone. */
+  public boolean deleteClosedRun(ExecutionKey key) {
+    return updater.deleteClosed(key);
+  }
+
+  /** DeleteWorkflowExecution: a running run is terminated first, as Temporal does, then deleted. */
+  public void deleteRun(ExecutionKey key) {
+    if (updater.deleteClosed(key)) {
+      return;
+    }
+    try {
+      terminate(key, "", "Delete workflow execution", null, "");
+    } catch (NotFoundException closedMeanwhile) {
+      // it closed on its own between the two steps: delete it as it is
+    }
+    updater.deleteClosed(key);
   }
 
   public StartWorkflowResult startWorkflow(String namespaceId, StartWorkflowExecutionRequest request) {

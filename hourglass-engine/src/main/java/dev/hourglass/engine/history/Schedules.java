@@ -63,6 +63,8 @@ final class Schedules {
   static final String TASK_QUEUE = "temporal-sys-per-ns-tq";
   static final String SCHEDULED_BY_ID = "TemporalScheduledById";
   static final String SCHEDULED_START_TIME = "TemporalScheduledStartTime";
+  static final String NAMESPACE_DIVISION = "TemporalNamespaceDivision";
+  static final String SCHEDULER_DIVISION = "TemporalScheduler";
   private static final long DEFAULT_CATCHUP_WINDOW_MILLIS = 365L * 24 * 3600 * 1000;
   private static final long MIN_CATCHUP_WINDOW_MILLIS = 10_000;
   private static final int RECENT_ACTIONS = 10;
@@ -112,9 +114,11 @@ final class Schedules {
     if (request.memo() != null) {
       start.setMemo(request.memo());
     }
-    if (request.searchAttributes() != null) {
-      start.setSearchAttributes(request.searchAttributes());
-    }
+    SearchAttributes.Builder searchAttributes = request.searchAttributes() == null ? SearchAttributes.newBuilder()
+        : request.searchAttributes().toBuilder();
+    // As Temporal marks its scheduler workflows: lists leave out runs of a namespace division unless asked.
+    searchAttributes.putIndexedFields(NAMESPACE_DIVISION, jsonPayload("\"" + SCHEDULER_DIVISION + "\""));
+    start.setSearchAttributes(searchAttributes);
     MutableState state = WorkflowStarter.newState(workflow, start.build());
     try {
       updater.create(state, mutation -> {
@@ -153,7 +157,7 @@ final class Schedules {
         response.setMemo(state.memo);
       }
       if (state.searchAttributes != null) {
-        response.setSearchAttributes(state.searchAttributes);
+        response.setSearchAttributes(userSearchAttributes(state.searchAttributes));
       }
       return response.build();
     });
@@ -232,7 +236,7 @@ final class Schedules {
           built.setMemo(state.memo);
         }
         if (state.searchAttributes != null) {
-          built.setSearchAttributes(state.searchAttributes);
+          built.setSearchAttributes(userSearchAttributes(state.searchAttributes));
         }
         return built.build();
       });
@@ -485,6 +489,11 @@ final class Schedules {
       resolveBuffer(mutation);
       mutation.touch();
     });
+  }
+
+  /** A schedule's search attributes as its owner set them: without the division mark (Temporal removes it too). */
+  private static SearchAttributes userSearchAttributes(SearchAttributes attributes) {
+    return attributes.toBuilder().removeIndexedFields(NAMESPACE_DIVISION).build();
   }
 
   private ScheduleActionResult startWorkflow(ExecutionKey scheduleKey, String scheduleId, NewWorkflowExecutionInfo workflow,

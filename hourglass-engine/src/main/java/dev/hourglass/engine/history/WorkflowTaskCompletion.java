@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.util.Durations;
 import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.engine.visibility.SearchAttributeValidator;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
 import io.temporal.api.common.v1.Memo;
@@ -69,9 +70,10 @@ final class WorkflowTaskCompletion {
   private final ExternalRequests externalRequests;
   private final RunOutcomes outcomes;
   private final Updates updates;
+  private final SearchAttributeValidator searchAttributes;
 
   WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter, ChildWorkflows children,
-      ExternalRequests externalRequests, RunOutcomes outcomes, Updates updates) {
+      ExternalRequests externalRequests, RunOutcomes outcomes, Updates updates, SearchAttributeValidator searchAttributes) {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.activities = requireNonNull(activities, "activities is null");
     this.starter = requireNonNull(starter, "starter is null");
@@ -79,6 +81,7 @@ final class WorkflowTaskCompletion {
     this.externalRequests = requireNonNull(externalRequests, "externalRequests is null");
     this.outcomes = requireNonNull(outcomes, "outcomes is null");
     this.updates = requireNonNull(updates, "updates is null");
+    this.searchAttributes = requireNonNull(searchAttributes, "searchAttributes is null");
   }
 
   Outcome complete(ExecutionMutation mutation, RespondWorkflowTaskCompletedRequest request) {
@@ -113,7 +116,7 @@ final class WorkflowTaskCompletion {
     List<Command> normalized = new ArrayList<>(commands.size());
     for (Command command : commands) {
       try {
-        normalized.add(validate(state, command, normalized));
+        normalized.add(searchAttributes.validateCommand(state.namespaceId, validate(state, command, normalized)));
       } catch (LimitExceededException e) {
         return reject(mutation, e.taskFailedCause(), e.getMessage(), request.getIdentity());
       } catch (InvalidArgumentException e) {

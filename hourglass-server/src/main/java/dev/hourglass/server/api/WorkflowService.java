@@ -20,6 +20,7 @@ import io.temporal.api.taskqueue.v1.TaskQueueStats;
 import io.temporal.api.taskqueue.v1.TaskQueueStatus;
 import dev.hourglass.engine.namespace.Namespace;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
+import dev.hourglass.engine.visibility.VisibilityService;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
@@ -32,6 +33,7 @@ import io.temporal.api.namespace.v1.NamespaceInfo;
 import io.temporal.api.replication.v1.NamespaceReplicationConfig;
 import io.temporal.api.workflowservice.v1.*;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,12 +55,15 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   private final HistoryEngine history;
   private final MatchingEngine matching;
   private final String serverVersion;
+  private final VisibilityService visibility;
 
-  public WorkflowService(NamespaceRegistry namespaces, HistoryEngine history, MatchingEngine matching, String serverVersion) {
+  public WorkflowService(NamespaceRegistry namespaces, HistoryEngine history, MatchingEngine matching, String serverVersion,
+      VisibilityService visibility) {
     this.namespaces = requireNonNull(namespaces, "namespaces is null");
     this.history = requireNonNull(history, "history is null");
     this.matching = requireNonNull(matching, "matching is null");
     this.serverVersion = requireNonNull(serverVersion, "serverVersion is null");
+    this.visibility = requireNonNull(visibility, "visibility is null");
   }
 
   // ---- cluster and namespaces ----
@@ -169,9 +174,17 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.unary(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       validateStart(request);
-      StartWorkflowResult result = history.startWorkflow(namespace.id(), request);
+      StartWorkflowResult result = history.startWorkflow(namespace.id(), withValidSearchAttributes(namespace, request));
       return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
     });
+  }
+
+  /** INVALID_ARGUMENT for an unknown search attribute; the others typed as registered. */
+  private StartWorkflowExecutionRequest withValidSearchAttributes(Namespace namespace, StartWorkflowExecutionRequest request) {
+    if (!request.hasSearchAttributes()) {
+      return request;
+    }
+    return request.toBuilder().setSearchAttributes(visibility.registry().validate(namespace.id(), request.getSearchAttributes())).build();
   }
 
   private static void validateStart(StartWorkflowExecutionRequest request) {
@@ -283,7 +296,7 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       if (request.hasUserMetadata()) {
         start.setUserMetadata(request.getUserMetadata());
       }
-      StartWorkflowExecutionRequest startRequest = start.build();
+      StartWorkflowExecutionRequest startRequest = withValidSearchAttributes(namespace, start.build());
       validateStart(startRequest);
       StartWorkflowResult result = history.signalWithStart(namespace.id(), startRequest, new HistoryEngine.SignalRequest(
           request.getSignalName(), request.hasSignalInput() ? request.getSignalInput() : null, request.hasHeader() ? request.getHeader() : null,
@@ -517,6 +530,14 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     return new HistoryEngine.UpdateWait(stage, serverTimeout, false);
   }
 
+  @Override
+  public void deleteWorkflowExecution(DeleteWorkflowExecutionRequest request, StreamObserver<DeleteWorkflowExecutionResponse> observer) {
+    Rpc.unary(observer, () -> {
+      history.deleteRun(resolve(request.getNamespace(), request.getWorkflowExecution()));
+      return DeleteWorkflowExecutionResponse.getDefaultInstance();
+    });
+  }
+
   /**
    * The run a cancel or terminate acts on: with a first execution run id, the workflow id's current
    * run, whichever run of that chain it is (the engine checks it belongs to the chain), as Temporal does.
@@ -730,6 +751,67 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Validation.requireName("ActivityId", activityId);
     ExecutionKey key = resolve(namespaceName, WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId).build());
     return new ActivityRef(key, 0, 0, activityId);
+  }
+
+  // ---- visibility ----
+
+  @Override
+  public void listWorkflowExecutions(ListWorkflowExecutionsRequest request, StreamObserver<ListWorkflowExecutionsResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VisibilityService.Page page = visibility.list(namespaces.byName(request.getNamespace()).id(), request.getQuery(),
+          request.getPageSize(), request.getNextPageToken());
+      return ListWorkflowExecutionsResponse.newBuilder().addAllExecutions(page.executions())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void scanWorkflowExecutions(ScanWorkflowExecutionsRequest request, StreamObserver<ScanWorkflowExecutionsResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VisibilityService.Page page = visibility.list(namespaces.byName(request.getNamespace()).id(), request.getQuery(),
+          request.getPageSize(), request.getNextPageToken());
+      return ScanWorkflowExecutionsResponse.newBuilder().addAllExecutions(page.executions())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest request,
+      StreamObserver<ListOpenWorkflowExecutionsResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VisibilityService.Page page = visibility.listByFilters(namespaces.byName(request.getNamespace()).id(), true,
+          request.getStartTimeFilter(), request.getExecutionFilter(), request.getTypeFilter(), Optional.empty(),
+          request.getMaximumPageSize(), request.getNextPageToken());
+      return ListOpenWorkflowExecutionsResponse.newBuilder().addAllExecutions(page.executions())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest request,
+      StreamObserver<ListClosedWorkflowExecutionsResponse> observer) {
+    Rpc.unary(observer, () -> {
+      VisibilityService.Page page = visibility.listByFilters(namespaces.byName(request.getNamespace()).id(), false,
+          request.getStartTimeFilter(), request.getExecutionFilter(), request.getTypeFilter(),
+          request.hasStatusFilter() ? Optional.of(request.getStatusFilter().getStatus()) : Optional.empty(),
+          request.getMaximumPageSize(), request.getNextPageToken());
+      return ListClosedWorkflowExecutionsResponse.newBuilder().addAllExecutions(page.executions())
+          .setNextPageToken(page.nextPageToken()).build();
+    });
+  }
+
+  @Override
+  public void countWorkflowExecutions(CountWorkflowExecutionsRequest request, StreamObserver<CountWorkflowExecutionsResponse> observer) {
+    Rpc.unary(observer, () -> visibility.count(namespaces.byName(request.getNamespace()).id(), request.getQuery()));
+  }
+
+  @Override
+  public void getSearchAttributes(GetSearchAttributesRequest request, StreamObserver<GetSearchAttributesResponse> observer) {
+    // The request names no namespace: answer the system attributes and the custom ones every namespace has.
+    Rpc.unary(observer, () -> GetSearchAttributesResponse.newBuilder()
+        .putAllKeys(visibility.registry().system())
+        .putAllKeys(visibility.registry().custom(namespaces.byName(dev.hourglass.server.ServerOptions.DEFAULT_NAMESPACE).id()))
+        .build());
   }
 
   // ---- schedules ----

@@ -40,5 +40,15 @@ final class ExecutionSql {
       WHERE namespace_id = ? AND workflow_id = ? AND run_id = ? AND last_event_id >= ?
       ORDER BY first_event_id LIMIT ?""";
 
+  /** Retention deletes closed runs only (status 1 is Running). */
+  static final String DELETE_CLOSED_EXECUTION = """
+      DELETE FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ? AND status <> 1""";
+
+  static final String DELETE_HISTORY = """
+      DELETE FROM history_batches WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?""";
+
+  static final String DELETE_CURRENT_IF_RUN = """
+      DELETE FROM current_executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?""";
+
   private ExecutionSql() {}
 }

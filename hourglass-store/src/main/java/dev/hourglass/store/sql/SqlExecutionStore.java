@@ -15,6 +15,7 @@ import dev.hourglass.store.NewRunWrite;
 import dev.hourglass.store.TaskKey;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TimerRecord;
+import dev.hourglass.store.VisibilityRecord;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -80,6 +81,27 @@ final class SqlExecutionStore implements ExecutionStore {
     return writer.submit(write.execution().shardId(), session -> apply(session, write));
   }
 
+  @Override
+  public CompletableFuture<Void> deleteClosedRun(long rangeId, int shardId, ExecutionKey key) {
+    return writer.submit(shardId, session -> {
+      session.checkRangeId(shardId, rangeId);
+      if (executeForKey(session, ExecutionSql.DELETE_CLOSED_EXECUTION, key) == 0) {
+        return; // open, or already deleted: nothing else may go
+      }
+      executeForKey(session, ExecutionSql.DELETE_HISTORY, key);
+      executeForKey(session, ExecutionSql.DELETE_CURRENT_IF_RUN, key);
+      SqlVisibilityStore.delete(session, key.namespaceId(), key.runId());
+    });
+  }
+
+  private static int executeForKey(WriterSession session, String sql, ExecutionKey key) throws SQLException {
+    PreparedStatement statement = session.statement(sql);
+    statement.setString(1, key.namespaceId());
+    statement.setString(2, key.workflowId());
+    statement.setString(3, key.runId());
+    return statement.executeUpdate();
+  }
+
   private static void apply(WriterSession session, ExecutionWrite write) throws SQLException {
     ExecutionRecord execution = write.execution();
     ExecutionKey key = execution.key();
@@ -116,6 +138,9 @@ final class SqlExecutionStore implements ExecutionStore {
       for (TimerRecord timer : newRun.timers()) {
         SqlTimerStore.insert(session, timer);
       }
+    }
+    for (VisibilityRecord visibility : write.visibility()) {
+      SqlVisibilityStore.upsert(session, visibility);
     }
   }
 

@@ -61,7 +61,8 @@ final class SqlNamespaceStore implements NamespaceStore {
     }));
   }
 
-  private static boolean succeeded(java.util.concurrent.CompletableFuture<Void> write) {
+  /** Whether a write committed; false when it failed on a version or key condition. */
+  static boolean succeeded(java.util.concurrent.CompletableFuture<Void> write) {
     try {
       write.join();
       return true;

@@ -29,6 +29,8 @@ public final class SqlStores {
         new SqlTaskStore(reads, writer),
         new SqlTimerStore(reads, writer),
         new SqlNamespaceStore(reads, writer),
-        new SqlShardStore(reads, writer));
+        new SqlShardStore(reads, writer),
+        new SqlVisibilityStore(reads, writer),
+        new SqlNexusEndpointStore(reads, writer));
   }
 }

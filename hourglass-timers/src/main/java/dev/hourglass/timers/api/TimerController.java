@@ -83,11 +83,11 @@ public class TimerController {
 
   @GetMapping
   @Operation(summary = "List timers",
-      description = "Needs the server's workflow list API (visibility); answers 501 on a server without it.")
+      description = "Lists through the server's workflow list API (ListWorkflowExecutions); answers 501 on a server without it.")
   @ApiResponse(responseCode = "200", description = "Timers, newest first",
       content = @Content(array = @ArraySchema(schema = @Schema(implementation = TimerView.class))))
   @ApiResponse(responseCode = "400", description = "Unknown status or limit out of range", content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @ApiResponse(responseCode = "501", description = "The server cannot list workflows yet", content = @Content(schema = @Schema(implementation = ApiError.class)))
+  @ApiResponse(responseCode = "501", description = "The server has no workflow list API", content = @Content(schema = @Schema(implementation = ApiError.class)))
   public List<TimerView> list(
       @Parameter(description = "scheduled, firing, fired, failed or cancelled") @RequestParam(name = "status", required = false) String status,
       @Parameter(description = "At most this many (1 to 1000, default 100)") @RequestParam(name = "limit", required = false) String limit) {
