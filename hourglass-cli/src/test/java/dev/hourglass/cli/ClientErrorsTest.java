@@ -76,7 +76,6 @@ class ClientErrorsTest {
         List.of("workflow", "list"),
         List.of("workflow", "count", "-q", "ExecutionStatus = 'Running'"),
         List.of("workflow", "reset", "-w", "x", "--event-id", "3", "--reason", "test"),
-        List.of("workflow", "update", "execute", "-w", "x", "--name", "u"),
         List.of("operator", "search-attribute", "list"));
     for (List<String> command : commands) {
       CliResult result = cli.run(command.toArray(String[]::new));

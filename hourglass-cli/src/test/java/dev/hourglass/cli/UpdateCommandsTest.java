@@ -1,0 +1,129 @@
+package dev.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.cli.CliHarness.CliResult;
+import dev.hourglass.server.testing.TestingHourglassServer;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code workflow update execute|start} against a server with Workflow Update and a real SDK worker. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UpdateCommandsTest {
+  private static final String TASK_QUEUE = "cli-update-tests";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path directory;
+
+  private TestingHourglassServer server;
+  private WorkflowServiceStubs service;
+  private WorkerFactory workers;
+  private CliHarness cli;
+
+  /** Adds to a running total; a negative amount is rejected by the validator. */
+  @WorkflowInterface
+  public interface Counter {
+    @WorkflowMethod(name = "Counter")
+    int run();
+
+    @UpdateMethod(name = "add")
+    int add(int amount);
+
+    @UpdateValidatorMethod(updateName = "add")
+    void validateAdd(int amount);
+
+    @SignalMethod(name = "finish")
+    void finish();
+  }
+
+  public static final class CounterImpl implements Counter {
+    private int total;
+    private boolean finished;
+
+    @Override
+    public int run() {
+      Workflow.await(() -> finished);
+      return total;
+    }
+
+    @Override
+    public int add(int amount) {
+      total += amount;
+      return total;
+    }
+
+    @Override
+    public void validateAdd(int amount) {
+      if (amount < 0) {
+        throw new IllegalArgumentException("amount must not be negative: " + amount);
+      }
+    }
+
+    @Override
+    public void finish() {
+      finished = true;
+    }
+  }
+
+  @BeforeAll
+  void startServerAndWorker() {
+    server = new TestingHourglassServer(directory);
+    service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
+    workers = WorkerFactory.newInstance(WorkflowClient.newInstance(service));
+    workers.newWorker(TASK_QUEUE).registerWorkflowImplementationTypes(CounterImpl.class);
+    workers.start();
+    cli = CliHarness.forServer(server.target());
+  }
+
+  @AfterAll
+  void stop() {
+    workers.shutdownNow();
+    workers.awaitTermination(10, TimeUnit.SECONDS);
+    service.shutdownNow();
+    service.awaitTermination(10, TimeUnit.SECONDS);
+    server.close();
+  }
+
+  @Test
+  void executeStartAndRejection() throws Exception {
+    String id = "counter-" + UUID.randomUUID();
+    cli.run("workflow", "start", "--type", "Counter", "-t", TASK_QUEUE, "-w", id);
+
+    CliResult executed = cli.run("workflow", "update", "execute", "-w", id, "--name", "add", "--input", "5", "--update-id", "first");
+    assertThat(executed.exitCode()).as(executed.toString()).isZero();
+    assertThat(executed.out()).containsPattern("UpdateId\\s+first").containsPattern("Result\\s+5");
+
+    CliResult json = cli.run("workflow", "update", "execute", "-w", id, "--name", "add", "--input", "2", "-o", "json");
+    assertThat(JSON.readTree(json.out()).get("result").asInt()).isEqualTo(7);
+
+    CliResult started = cli.run("workflow", "update", "start", "-w", id, "--name", "add", "--input", "1");
+    assertThat(started.exitCode()).as(started.toString()).isZero();
+    assertThat(started.out()).containsPattern("Stage\\s+(Accepted|Completed)");
+
+    CliResult rejected = cli.run("workflow", "update", "execute", "-w", id, "--name", "add", "--input", "-1");
+    assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(3);
+    assertThat(rejected.err()).startsWith("Error: update failed: amount must not be negative: -1").hasLineCount(1);
+
+    cli.run("workflow", "signal", "-w", id, "--name", "finish");
+    CliResult result = cli.run("workflow", "result", "-w", id);
+    assertThat(result.out()).containsPattern("Result\\s+8");
+  }
+}
