@@ -75,7 +75,6 @@ class ClientErrorsTest {
     List<List<String>> commands = List.of(
         List.of("workflow", "list"),
         List.of("workflow", "count", "-q", "ExecutionStatus = 'Running'"),
-        List.of("workflow", "reset", "-w", "x", "--event-id", "3", "--reason", "test"),
         List.of("operator", "search-attribute", "list"));
     for (List<String> command : commands) {
       CliResult result = cli.run(command.toArray(String[]::new));

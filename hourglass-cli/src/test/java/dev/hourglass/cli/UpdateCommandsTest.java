@@ -126,4 +126,27 @@ class UpdateCommandsTest {
     CliResult result = cli.run("workflow", "result", "-w", id);
     assertThat(result.out()).containsPattern("Result\\s+8");
   }
+
+  @Test
+  void resetStartsANewRunFromAWorkflowTask() throws Exception {
+    String id = "reset-" + UUID.randomUUID();
+    CliResult started = cli.run("workflow", "start", "--type", "Counter", "-t", TASK_QUEUE, "-w", id, "-o", "json");
+    String firstRun = JSON.readTree(started.out()).get("runId").asText();
+    cli.run("workflow", "update", "execute", "-w", id, "--name", "add", "--input", "5");
+
+    CliResult reset = cli.run("workflow", "reset", "-w", id, "--type", "FirstWorkflowTask", "--reason", "try again");
+    assertThat(reset.exitCode()).as(reset.toString()).isZero();
+    assertThat(reset.out()).startsWith("Reset workflow to event ").contains("new run: ");
+
+    CliResult old = cli.run("workflow", "describe", "-w", id, "-r", firstRun);
+    assertThat(old.out()).containsPattern("Status\\s+Terminated");
+    CliResult current = cli.run("workflow", "describe", "-w", id, "-o", "json");
+    assertThat(JSON.readTree(current.out()).at("/workflowExecutionInfo/execution/runId").asText()).isNotEqualTo(firstRun);
+    assertThat(JSON.readTree(current.out()).at("/workflowExecutionInfo/status").asText()).isEqualTo("WORKFLOW_EXECUTION_STATUS_RUNNING");
+
+    CliResult badType = cli.run("workflow", "reset", "-w", id, "--type", "Somewhere", "--reason", "x");
+    assertThat(badType.exitCode()).isEqualTo(2);
+    assertThat(badType.err()).contains("expected FirstWorkflowTask or LastWorkflowTask");
+    cli.run("workflow", "terminate", "-w", id);
+  }
 }
