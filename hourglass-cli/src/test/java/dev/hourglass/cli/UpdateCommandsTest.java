@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.cli.CliHarness.CliResult;
-import dev.hourglass.server.testing.TestingHourglassServer;
-import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
@@ -17,7 +12,6 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,9 +27,7 @@ class UpdateCommandsTest {
   @TempDir
   static Path directory;
 
-  private TestingHourglassServer server;
-  private WorkflowServiceStubs service;
-  private WorkerFactory workers;
+  private ServerWithWorker server;
   private CliHarness cli;
 
   /** Adds to a running total; a negative amount is rejected by the validator. */
@@ -85,20 +77,12 @@ class UpdateCommandsTest {
 
   @BeforeAll
   void startServerAndWorker() {
-    server = new TestingHourglassServer(directory);
-    service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());
-    workers = WorkerFactory.newInstance(WorkflowClient.newInstance(service));
-    workers.newWorker(TASK_QUEUE).registerWorkflowImplementationTypes(CounterImpl.class);
-    workers.start();
+    server = new ServerWithWorker(directory, TASK_QUEUE, CounterImpl.class);
     cli = CliHarness.forServer(server.target());
   }
 
   @AfterAll
   void stop() {
-    workers.shutdownNow();
-    workers.awaitTermination(10, TimeUnit.SECONDS);
-    service.shutdownNow();
-    service.awaitTermination(10, TimeUnit.SECONDS);
     server.close();
   }
 
