@@ -84,7 +84,9 @@ class WorkflowChainDurabilityIT {
     RunChain runs = new RunChain(sdk.client());
 
     FlakyWorkflow flaky = sdk.client().newWorkflowStub(FlakyWorkflow.class, options("retried")
-        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(WAIT).setMaximumAttempts(3).build()).build());
+        // Twice the cron interval: the test waits for the cron chain's second run too (up to one
+        // interval later), and the retry's backoff must still be pending when the server is killed.
+        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(WAIT.multipliedBy(2)).setMaximumAttempts(3).build()).build());
     WorkflowExecution retried = WorkflowClient.start(flaky::run, 2, "Flaky");
     WorkflowStub cron = sdk.client().newUntypedWorkflowStub("CountingCronWorkflow",
         options("cron").setCronSchedule("@every " + WAIT.toSeconds() + "s").build());
