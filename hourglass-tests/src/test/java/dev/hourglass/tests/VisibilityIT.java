@@ -404,4 +404,15 @@ class VisibilityIT {
     start(workflowId, type, mode, attributes).getResult(String.class);
   }
 
+
+  @Test
+  void aTypeTheClientStampedIsKeptAsTemporalKeepsIt() {
+    // CustomStringField is registered as Text (as on Temporal's dev server); a client may send it as Keyword.
+    SearchAttributeKey<String> asKeyword = SearchAttributeKey.forKeyword("CustomStringField");
+    OtherWorkflow workflow = sdk.client().newWorkflowStub(OtherWorkflow.class, io.temporal.client.WorkflowOptions.newBuilder()
+        .setTaskQueue(TASK_QUEUE).setWorkflowId("stamped")
+        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder().set(asKeyword, "kept").build()).build());
+    workflow.run("now");
+    assertThat(sdk.client().newUntypedWorkflowStub("stamped").describe().getTypedSearchAttributes().get(asKeyword)).isEqualTo("kept");
+  }
 }

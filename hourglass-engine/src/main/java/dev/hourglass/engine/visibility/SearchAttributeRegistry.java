@@ -131,8 +131,8 @@ public final class SearchAttributeRegistry implements SearchAttributeValidator {
 
   /**
    * Checks attributes given on start, upsert, child start or continue-as-new, as Temporal does,
-   * and returns them with each payload's {@code type} metadata set to the attribute's type, so
-   * the run's visibility row can be indexed without asking the registry again.
+   * and returns them with each payload's {@code type} metadata filled in where the client left it
+   * out, so the run's visibility row can be indexed without asking the registry again.
    *
    * @throws InvalidArgumentException for an unknown or system attribute, or a value not of its type
    */
@@ -150,8 +150,11 @@ public final class SearchAttributeRegistry implements SearchAttributeValidator {
       if (!payload.getData().isEmpty()) {
         TypedValues.check(name, type, payload);
       }
-      typed.putIndexedFields(name, payload.toBuilder().putMetadata(TypedValues.TYPE_METADATA,
-          com.google.protobuf.ByteString.copyFromUtf8(TypedValues.typeName(type))).build());
+      // As Temporal's ApplyTypeMap: a type the client stamped is kept (the SDK reads typed search
+      // attributes back by it), a missing one is filled in from the registry.
+      typed.putIndexedFields(name, payload.containsMetadata(TypedValues.TYPE_METADATA) ? payload
+          : payload.toBuilder().putMetadata(TypedValues.TYPE_METADATA,
+              com.google.protobuf.ByteString.copyFromUtf8(TypedValues.typeName(type))).build());
     }
     return typed.build();
   }
