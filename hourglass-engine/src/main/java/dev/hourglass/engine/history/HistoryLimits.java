@@ -1,6 +1,7 @@
 package dev.hourglass.engine.history;
 
 import io.temporal.api.enums.v1.SuggestContinueAsNewReason;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +60,12 @@ final class HistoryLimits {
   /** Whether this change took the history past a limit (so the warning is logged once per run). */
   private static boolean crossed(ExecutionMutation mutation, long events, long bytes) {
     MutableState state = mutation.state();
-    long added = mutation.newEvents().size();
-    long addedBytes = mutation.newEvents().stream().mapToLong(event -> event.getSerializedSize()).sum();
-    return (eventCount(state) > events && eventCount(state) - added <= events)
-        || (state.historySizeBytes > bytes && state.historySizeBytes - addedBytes <= bytes);
+    if (eventCount(state) > events && eventCount(state) - mutation.newEvents().size() <= events) {
+      return true;
+    }
+    // Summed only past the limit: this runs before every commit.
+    return state.historySizeBytes > bytes
+        && state.historySizeBytes - mutation.newEvents().stream().mapToLong(HistoryEvent::getSerializedSize).sum() <= bytes;
   }
 
   private static long eventCount(MutableState state) {
