@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -72,6 +73,9 @@ final class StartCommand implements Callable<Integer> {
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: info).")
   private LogLevel logLevel;
 
+  @Mixin
+  private UiFlags uiFlags = new UiFlags();
+
   // Hidden, as in start-dev: fixed for the life of a database; for benchmarks.
   @Option(names = "--shards", hidden = true, paramLabel = "COUNT", description = "Number of history shards (default: 16).")
   private Integer shards;
@@ -115,7 +119,7 @@ final class StartCommand implements Callable<Integer> {
           store,
           extraNamespaces(first(Optional.ofNullable(namespaces), Optional.ofNullable(fileServer.namespaces())).orElse(List.of())),
           first(Optional.ofNullable(shards), Optional.ofNullable(fileServer.shards())).orElse(defaults.shardCount()));
-      return new StartDevOptions(server, logLevel(file));
+      return new StartDevOptions(server, logLevel(file), uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,6 +52,9 @@ final class StartDevCommand implements Callable<Integer> {
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
 
+  @Mixin
+  private UiFlags uiFlags = new UiFlags();
+
   // Hidden: the shard count is fixed for the life of a database, and the default suits one
   // process; it is here for benchmarks, not for day-to-day use.
   @Option(names = "--shards", hidden = true, paramLabel = "COUNT", description = "Number of history shards (default: ${DEFAULT-VALUE}).")
@@ -86,12 +90,14 @@ final class StartDevCommand implements Callable<Integer> {
     }
     Path dbFile = workingDirectory.resolve(dbFilename).toAbsolutePath().normalize();
     ServerOptions server;
+    UiSettings ui;
     try {
       server = new ServerOptions(ip, port, dbFile, extraNamespaces, shards);
+      ui = uiFlags.settings();
     } catch (IllegalArgumentException e) {
       // ServerOptions owns the limits (port range, shard count); report them as a usage error.
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
-    return new StartDevOptions(server, logLevel);
+    return new StartDevOptions(server, logLevel, ui);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -85,6 +86,9 @@ final class UpCommand implements Callable<Integer> {
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
 
+  @Mixin
+  private UiFlags uiFlags = new UiFlags();
+
   private final Path workingDirectory;
   private final Map<String, String> environment;
   private final UpRunner runner;
@@ -125,7 +129,7 @@ final class UpCommand implements Callable<Integer> {
           .withEmbeddedServer(server)
           .withNamespace(flagOrEnv(namespace, ENV_NAMESPACE).orElse(defaults.namespace()))
           .withTaskQueue(flagOrEnv(taskQueue, ENV_TASK_QUEUE).orElse(defaults.taskQueue()));
-      return new UpOptions(system, logLevel);
+      return new UpOptions(system, logLevel, uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }

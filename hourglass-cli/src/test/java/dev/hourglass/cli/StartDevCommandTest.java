@@ -34,7 +34,19 @@ class StartDevCommandTest {
         "--namespace", "orders", "--namespace", "billing", "--log-level", "debug", "--shards", "4");
 
     assertThat(onlyStarted()).isEqualTo(new StartDevOptions(
-        new ServerOptions("0.0.0.0", 7300, Path.of("/var/lib/hourglass/data.db"), List.of("orders", "billing"), 4), LogLevel.DEBUG));
+        new ServerOptions("0.0.0.0", 7300, Path.of("/var/lib/hourglass/data.db"), List.of("orders", "billing"), 4), LogLevel.DEBUG,
+        UiSettings.DEFAULT));
+  }
+
+  @Test
+  void webUiIsOnByDefaultAndFlagsMoveOrDropIt() {
+    execute("server", "start-dev");
+    execute("server", "start-dev", "--ui-port", "9000");
+    execute("server", "start-dev", "--headless");
+
+    assertThat(started).extracting(StartDevOptions::ui).containsExactly(
+        UiSettings.DEFAULT, new UiSettings(true, java.util.Optional.of(9000)), UiSettings.HEADLESS);
+    assertThat(UiSettings.DEFAULT.options("127.0.0.1", 7233, "127.0.0.1:7233").port()).isEqualTo(8233);
   }
 
   @Test
@@ -116,10 +128,10 @@ class StartDevCommandTest {
 
   @Test
   void unknownFlagIsUsageError() {
-    assertThat(execute("server", "start-dev", "--headless")).isEqualTo(2);
+    assertThat(execute("server", "start-dev", "--no-such-flag")).isEqualTo(2);
 
     assertThat(started).isEmpty();
-    assertThat(err.toString()).contains("Unknown option: '--headless'");
+    assertThat(err.toString()).contains("Unknown option: '--no-such-flag'");
   }
 
   @Test

@@ -68,7 +68,7 @@ public final class HourglassUi implements AutoCloseable {
     http.start();
     String host = options.ip().equals("0.0.0.0") ? "127.0.0.1" : options.ip().contains(":") ? "[" + options.ip() + "]" : options.ip();
     String url = "http://" + host + ":" + http.getAddress().getPort();
-    log.info("Web UI listening on {}", url);
+    log.debug("Web UI listening on {}", url);
     return new HourglassUi(http, executor, service, url);
   }
 

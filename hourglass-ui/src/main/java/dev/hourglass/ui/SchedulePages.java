@@ -69,7 +69,7 @@ final class SchedulePages {
     model.put("workflowIdPrefix", action.getWorkflowId());
     model.put("taskQueue", action.getTaskQueue().getName());
     PayloadText.text(action.getInput()).ifPresent(input -> model.put("input", input));
-    model.put("overlap", schedule.getPolicies().getOverlapPolicy().name().replaceFirst("^SCHEDULE_OVERLAP_POLICY_", "").replace('_', ' ').toLowerCase(java.util.Locale.ROOT));
+    model.put("overlap", overlap(schedule.getPolicies().getOverlapPolicy()));
     model.put("actionCount", info.getActionCount());
     model.put("missed", info.getMissedCatchupWindow());
     model.put("overlapSkipped", info.getOverlapSkipped());
@@ -89,6 +89,18 @@ final class SchedulePages {
     model.put("upcoming", info.getFutureActionTimesList().stream().map(time -> When.of(time, now)).toList());
     model.put("memo", PayloadText.texts(response.getMemo().getFieldsMap()));
     return model;
+  }
+
+  /** What happens when a time comes while the previous run still runs, in words. */
+  private static String overlap(io.temporal.api.enums.v1.ScheduleOverlapPolicy policy) {
+    return switch (policy) {
+      case SCHEDULE_OVERLAP_POLICY_BUFFER_ONE -> "start one more after it";
+      case SCHEDULE_OVERLAP_POLICY_BUFFER_ALL -> "start every missed one after it";
+      case SCHEDULE_OVERLAP_POLICY_CANCEL_OTHER -> "cancel it, then start";
+      case SCHEDULE_OVERLAP_POLICY_TERMINATE_OTHER -> "terminate it, then start";
+      case SCHEDULE_OVERLAP_POLICY_ALLOW_ALL -> "start anyway";
+      default -> "skip this time";
+    };
   }
 
   WorkflowActions.Outcome act(String action, String namespace, String scheduleId, Request request) {

@@ -9,11 +9,12 @@ import java.time.DayOfWeek;
 import java.time.Month;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
-/** A schedule's spec in words: {@code every 1 h}, {@code at 02:00 on Mon–Fri}, {@code cron 0 2 * * *}. */
+/** A schedule's spec in words: {@code every 1 h}, {@code at 02:00 every day}, {@code at 09:30 on Mon–Fri}. */
 final class ScheduleSpecText {
   private ScheduleSpecText() {}
 
@@ -21,8 +22,7 @@ final class ScheduleSpecText {
     List<String> lines = new ArrayList<>();
     spec.getCronStringList().forEach(cron -> lines.add("cron " + cron));
     for (IntervalSpec interval : spec.getIntervalList()) {
-      String phase = interval.hasPhase() && (interval.getPhase().getSeconds() > 0 || interval.getPhase().getNanos() > 0)
-          ? " (offset " + Durations.words(interval.getPhase()) + ")" : "";
+      String phase = interval.getPhase().getSeconds() > 0 ? " (offset " + Durations.words(interval.getPhase()) + ")" : "";
       lines.add("every " + Durations.words(interval.getInterval()) + phase);
     }
     for (StructuredCalendarSpec calendar : spec.getStructuredCalendarList()) {
@@ -38,33 +38,40 @@ final class ScheduleSpecText {
     if (!spec.getTimezoneName().isEmpty()) {
       lines.add("time zone " + spec.getTimezoneName());
     }
-    if (spec.hasJitter() && spec.getJitter().getSeconds() > 0) {
+    if (spec.getJitter().getSeconds() > 0) {
       lines.add("jitter up to " + Durations.words(spec.getJitter()));
     }
     if (lines.isEmpty()) {
-      lines.add("no times: runs only when triggered");
+      lines.add("no times: starts only when triggered");
     }
     return lines;
   }
 
   private static String calendar(StructuredCalendarSpec calendar) {
+    // As in Temporal's calendar spec: no second, minute or hour means 0, no day or month means every one.
+    BitSet hours = values(calendar.getHourList(), 0, 23, false);
+    BitSet minutes = values(calendar.getMinuteList(), 0, 59, false);
+    BitSet seconds = values(calendar.getSecondList(), 0, 59, false);
     StringBuilder text = new StringBuilder();
-    if (single(calendar.getHourList()) && single(calendar.getMinuteList())) {
-      text.append(String.format("at %02d:%02d", calendar.getHour(0).getStart(), calendar.getMinute(0).getStart()));
+    if (hours.cardinality() == 1 && minutes.cardinality() == 1) {
+      text.append(String.format("at %02d:%02d", hours.nextSetBit(0), minutes.nextSetBit(0)));
     } else {
-      text.append("at hour ").append(ranges(calendar.getHourList(), String::valueOf, "every hour"))
-          .append(", minute ").append(ranges(calendar.getMinuteList(), String::valueOf, "every minute"));
+      text.append("at minute ").append(describe(minutes, 0, 59, String::valueOf, "every minute"))
+          .append(" of ").append(describe(hours, 0, 23, hour -> "hour " + hour, "every hour"));
     }
-    if (!calendar.getSecondList().isEmpty() && !(single(calendar.getSecondList()) && calendar.getSecond(0).getStart() == 0)) {
-      text.append(", second ").append(ranges(calendar.getSecondList(), String::valueOf, "every second"));
+    if (!(seconds.cardinality() == 1 && seconds.get(0))) {
+      text.append(", second ").append(describe(seconds, 0, 59, String::valueOf, "every second"));
     }
-    text.append(" on ").append(isWhole(calendar.getDayOfWeekList(), 0, 6) ? "every day"
-        : ranges(calendar.getDayOfWeekList(), ScheduleSpecText::dayOfWeek, "every day"));
-    if (!calendar.getDayOfMonthList().isEmpty() && !isWhole(calendar.getDayOfMonthList(), 1, 31)) {
-      text.append(", day ").append(ranges(calendar.getDayOfMonthList(), String::valueOf, "")).append(" of the month");
+    BitSet daysOfWeek = values(calendar.getDayOfWeekList(), 0, 6, true);
+    BitSet daysOfMonth = values(calendar.getDayOfMonthList(), 1, 31, true);
+    BitSet months = values(calendar.getMonthList(), 1, 12, true);
+    text.append(isAll(daysOfWeek, 0, 6) ? (isAll(daysOfMonth, 1, 31) ? " every day" : "")
+        : " on " + describe(daysOfWeek, 0, 6, ScheduleSpecText::dayOfWeek, ""));
+    if (!isAll(daysOfMonth, 1, 31)) {
+      text.append(" on day ").append(describe(daysOfMonth, 1, 31, String::valueOf, "")).append(" of the month");
     }
-    if (!calendar.getMonthList().isEmpty() && !isWhole(calendar.getMonthList(), 1, 12)) {
-      text.append(", in ").append(ranges(calendar.getMonthList(), ScheduleSpecText::month, ""));
+    if (!isAll(months, 1, 12)) {
+      text.append(" in ").append(describe(months, 1, 12, ScheduleSpecText::month, ""));
     }
     if (!calendar.getComment().isEmpty()) {
       text.append(" (").append(calendar.getComment()).append(')');
@@ -72,24 +79,38 @@ final class ScheduleSpecText {
     return text.toString();
   }
 
-  private static boolean single(List<Range> ranges) {
-    return ranges.size() == 1 && (ranges.get(0).getEnd() <= ranges.get(0).getStart());
-  }
-
-  private static boolean isWhole(List<Range> ranges, int first, int last) {
-    return ranges.size() == 1 && ranges.get(0).getStart() <= first && ranges.get(0).getEnd() >= last
-        && ranges.get(0).getStep() <= 1;
-  }
-
-  private static String ranges(List<Range> ranges, IntFunction<String> name, String whenEmpty) {
+  /** The values the ranges cover; no ranges means every value when {@code emptyIsAll}, else {@code min}. */
+  private static BitSet values(List<Range> ranges, int min, int max, boolean emptyIsAll) {
+    BitSet values = new BitSet();
     if (ranges.isEmpty()) {
-      return whenEmpty;
+      values.set(min, emptyIsAll ? max + 1 : min + 1);
+      return values;
+    }
+    for (Range range : ranges) {
+      int end = Math.max(range.getStart(), range.getEnd());
+      int step = Math.max(1, range.getStep());
+      for (int value = range.getStart(); value <= Math.min(end, max); value += step) {
+        values.set(value);
+      }
+    }
+    return values;
+  }
+
+  private static boolean isAll(BitSet values, int min, int max) {
+    return values.get(min, max + 1).cardinality() == max - min + 1;
+  }
+
+  /** Runs of consecutive values as {@code a–b}, the rest listed: {@code Mon–Fri}, {@code 0, 15, 30, 45}. */
+  private static String describe(BitSet values, int min, int max, IntFunction<String> name, String whenAll) {
+    if (isAll(values, min, max) && !whenAll.isEmpty()) {
+      return whenAll;
     }
     List<String> parts = new ArrayList<>();
-    for (Range range : ranges) {
-      String part = range.getEnd() <= range.getStart() ? name.apply(range.getStart())
-          : name.apply(range.getStart()) + "–" + name.apply(range.getEnd());
-      parts.add(range.getStep() > 1 ? part + " every " + range.getStep() : part);
+    for (int start = values.nextSetBit(0); start >= 0; ) {
+      int end = values.nextClearBit(start) - 1;
+      parts.add(end - start >= 2 ? name.apply(start) + "–" + name.apply(end)
+          : end > start ? name.apply(start) + ", " + name.apply(end) : name.apply(start));
+      start = values.nextSetBit(end + 1);
     }
     return String.join(", ", parts);
   }

@@ -44,11 +44,23 @@ final class Timeline {
         groups.computeIfAbsent(event.getEventId(), id -> new ArrayList<>()).add(event);
       }
     }
+    boolean closed = !events.isEmpty() && isClose(events.get(events.size() - 1).getEventType());
     List<Row> rows = new ArrayList<>();
     for (List<HistoryEvent> group : groups.values()) {
-      rows.add(row(group, namespace, pendingActivities, now));
+      Row row = row(group, namespace, pendingActivities, now);
+      // An activity or timer still open when the run closed never will finish: say so, not "Running".
+      rows.add(closed && row.outcomeCss().equals("running") ? row.withOutcome("Never finished", "muted") : row);
     }
     return rows;
+  }
+
+  private static boolean isClose(EventType type) {
+    return switch (type) {
+      case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+          EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+          EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> true;
+      default -> false;
+    };
   }
 
   /** The event type in the history's own words, e.g. {@code ActivityTaskScheduled}. */
@@ -229,6 +241,10 @@ final class Timeline {
    */
   record Row(long firstEventId, long lastEventId, When time, String kind, String title, String link, String outcome,
       String outcomeCss, String summary, String duration, List<EventView> events) {
+    Row withOutcome(String label, String css) {
+      return new Row(firstEventId, lastEventId, time, kind, title, link, label, css, summary, duration, events);
+    }
+
     public String eventIds() {
       return firstEventId == lastEventId ? String.valueOf(firstEventId) : firstEventId + "–" + lastEventId;
     }

@@ -45,6 +45,7 @@ final class WorkflowPage {
   }
 
   /** The model of {@code workflow.peb}; a missing run id means the latest run. */
+  @SuppressWarnings("unchecked")
   Map<String, Object> model(String namespace, String workflowId, String runId) {
     Instant now = Instant.now();
     DescribeWorkflowExecutionResponse description = service.blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
@@ -83,6 +84,9 @@ final class WorkflowPage {
     model.put("pendingChildren", description.getPendingChildrenList().stream().map(child -> pendingChild(namespace, child)).toList());
     model.put("pendingTimers", running ? pendingTimers(events, now) : List.of());
     model.put("children", children(namespace, events));
+    if (running) {
+      model.put("now", now(description, (List<PendingTimer>) model.get("pendingTimers")));
+    }
     model.put("workers", running ? workers(namespace, info.getTaskQueue(), now) : List.of());
     Map<String, PendingActivityInfo> pendingById = new HashMap<>();
     description.getPendingActivitiesList().forEach(activity -> pendingById.put(activity.getActivityId(), activity));
@@ -187,6 +191,39 @@ final class WorkflowPage {
 
   private static RunLink pendingChild(String namespace, PendingChildExecutionInfo child) {
     return new RunLink(child.getWorkflowId(), child.getRunId(), Links.workflow(namespace, child.getWorkflowId(), child.getRunId()));
+  }
+
+  /**
+   * What the run is doing right now, in sentences: its open activities, timers, children and
+   * workflow task; with none of them it waits for a message or a condition of its own.
+   */
+  private static List<String> now(DescribeWorkflowExecutionResponse description, List<PendingTimer> timers) {
+    List<String> lines = new ArrayList<>();
+    for (PendingActivityInfo activity : description.getPendingActivitiesList()) {
+      String name = "Activity " + activity.getActivityType().getName();
+      if (activity.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) {
+        lines.add(name + " is running on a worker (attempt " + activity.getAttempt() + ").");
+      } else if (activity.getAttempt() > 1) {
+        lines.add(name + " failed " + (activity.getAttempt() - 1) + (activity.getAttempt() == 2 ? " time" : " times")
+            + " and will be retried" + (activity.hasLastFailure() ? "; last failure: " + Failures.oneLine(activity.getLastFailure()) : "") + ".");
+      } else {
+        lines.add(name + " is waiting for a worker to pick it up.");
+      }
+    }
+    for (PendingTimer timer : timers) {
+      lines.add("Timer " + timer.timerId() + " (" + timer.duration() + ") fires " + timer.firesAt().relative() + ".");
+    }
+    for (PendingChildExecutionInfo child : description.getPendingChildrenList()) {
+      lines.add("Child workflow " + child.getWorkflowTypeName() + " " + child.getWorkflowId() + " is running.");
+    }
+    if (description.hasPendingWorkflowTask()) {
+      lines.add(description.getPendingWorkflowTask().getState() == io.temporal.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+          ? "A worker is running the workflow code." : "Waiting for a worker to run the workflow code.");
+    }
+    if (lines.isEmpty()) {
+      lines.add("Nothing is pending: the workflow waits for a signal, an update or a condition in its own code.");
+    }
+    return lines;
   }
 
   /** Timers started and neither fired nor canceled: DescribeWorkflowExecution does not list them, the history does. */
