@@ -130,7 +130,7 @@ final class Timeline {
       }
       case EVENT_TYPE_TIMER_STARTED -> {
         var attributes = event.getTimerStartedEventAttributes();
-        yield new Title("timer", "Timer " + attributes.getTimerId() + " for " + Durations.words(attributes.getStartToFireTimeout()), null);
+        yield new Title("timer", "Timer for " + Durations.words(attributes.getStartToFireTimeout()), null);
       }
       case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED -> {
         var attributes = event.getStartChildWorkflowExecutionInitiatedEventAttributes();

@@ -3,6 +3,8 @@ package dev.hourglass.ui;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
@@ -44,12 +46,36 @@ final class WorkflowListPage {
     String pageToken = request.param("page");
     Instant now = Instant.now();
 
-    ListWorkflowExecutionsResponse page = service.blockingStub().listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
-        .setNamespace(namespace)
-        .setQuery(combine(userQuery, status, type))
-        .setPageSize(PAGE_SIZE)
-        .setNextPageToken(ByteString.copyFrom(Base64.getUrlDecoder().decode(pageToken)))
-        .build());
+    Map<String, String> filters = new LinkedHashMap<>();
+    filters.put("query", userQuery);
+    filters.put("status", status);
+    filters.put("type", type);
+    Map<String, Object> model = new HashMap<>();
+    model.put("namespace", namespace);
+    model.put("query", userQuery);
+    model.put("status", status);
+    model.put("type", type);
+    model.put("statuses", Statuses.SHOWN.stream().map(Statuses::of).toList());
+    model.put("selfLink", Links.workflows(namespace, with(filters, "page", pageToken)));
+    ListWorkflowExecutionsResponse page;
+    try {
+      page = service.blockingStub().listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
+          .setNamespace(namespace)
+          .setQuery(combine(userQuery, status, type))
+          .setPageSize(PAGE_SIZE)
+          .setNextPageToken(ByteString.copyFrom(Base64.getUrlDecoder().decode(pageToken)))
+          .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+        throw e;
+      }
+      // A filter with a typo: say why on the page, with the search box still holding it.
+      model.put("queryError", e.getStatus().getDescription());
+      model.put("rows", List.of());
+      model.put("counts", List.of());
+      model.put("autoRefresh", false);
+      return model;
+    }
     List<Row> rows = new ArrayList<>();
     for (WorkflowExecutionInfo info : page.getExecutionsList()) {
       rows.add(new Row(
@@ -64,23 +90,12 @@ final class WorkflowListPage {
           Links.workflow(namespace, info.getExecution().getWorkflowId(), info.getExecution().getRunId())));
     }
 
-    Map<String, String> filters = new LinkedHashMap<>();
-    filters.put("query", userQuery);
-    filters.put("status", status);
-    filters.put("type", type);
-    Map<String, Object> model = new HashMap<>();
-    model.put("namespace", namespace);
-    model.put("query", userQuery);
-    model.put("status", status);
-    model.put("type", type);
     model.put("rows", rows);
     model.put("counts", counts(namespace, userQuery, type, status, filters));
     model.put("firstPage", !pageToken.isEmpty() ? Links.workflows(namespace, filters) : null);
     model.put("nextPage", page.getNextPageToken().isEmpty() ? null
         : Links.workflows(namespace, with(filters, "page", Base64.getUrlEncoder().withoutPadding().encodeToString(page.getNextPageToken().toByteArray()))));
-    model.put("selfLink", Links.workflows(namespace, with(filters, "page", pageToken)));
     model.put("autoRefresh", pageToken.isEmpty());
-    model.put("statuses", Statuses.SHOWN.stream().map(Statuses::of).toList());
     return model;
   }
 
