@@ -10,6 +10,11 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.SignalMethod;
@@ -250,6 +255,29 @@ class WebUiIT {
 
     browser.get(ui.url() + "/namespaces/default/workflows?status=Terminated");
     new WebDriverWait(browser, WAIT).until(driver -> rows().equals(List.of("order-2")));
+  }
+
+  @Test
+  @Order(5)
+  void schedulePageShowsTheSpecInWordsAndPauses() {
+    ScheduleClient schedules = ScheduleClient.newInstance(sdk.service());
+    schedules.createSchedule("nightly-report", Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(ReportWorkflow.class)
+            .setArguments(12)
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId("nightly-report").setTaskQueue(TASK_QUEUE).build())
+            .build())
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of("0 2 * * *")).build())
+        .build(), ScheduleOptions.newBuilder().build());
+
+    browser.get(ui.url() + "/namespaces/default/schedules");
+    browser.findElement(By.linkText("nightly-report")).click();
+    assertThat(browser.findElement(By.tagName("main")).getText()).contains("at 02:00 every day", "ReportWorkflow", "Active");
+    browser.findElement(By.xpath("//button[text()='Pause']")).click();
+    acceptConfirmation();
+    waitForText(By.id("outcome"), "Schedule paused");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Paused");
+    screenshot("schedule-paused");
   }
 
   private List<String> rows() {

@@ -92,6 +92,10 @@ public final class HourglassUi implements AutoCloseable {
     try (exchange) {
       Response response;
       try {
+        if (isCrossSitePost(exchange)) {
+          send(exchange, pages.error(403, "Refused: this form was sent from another site (" + exchange.getRequestHeaders().getFirst("Origin") + ")"));
+          return;
+        }
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Request request = Request.parse(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
             exchange.getRequestURI().getRawQuery(), body);
@@ -107,6 +111,23 @@ public final class HourglassUi implements AutoCloseable {
       // The browser went away; nothing to tell it.
       log.debug("Web UI response not sent", e);
     }
+  }
+
+  /**
+   * The buttons change workflows, and the UI has no login: a page on another site must not be able
+   * to post a form here (cross-site request forgery). Browsers name the page's origin on a POST;
+   * it must be this UI's own.
+   */
+  private static boolean isCrossSitePost(HttpExchange exchange) {
+    if (!exchange.getRequestMethod().equals("POST")) {
+      return false;
+    }
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    String host = exchange.getRequestHeaders().getFirst("Host");
+    if (origin == null) {
+      return "cross-site".equals(exchange.getRequestHeaders().getFirst("Sec-Fetch-Site"));
+    }
+    return host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host));
   }
 
   private static int statusCode(Status status) {

@@ -77,7 +77,8 @@ public final class ServerProcess implements AutoCloseable {
     } else {
       command.addAll(List.of("start-dev", "--db-filename", ((StoreConfig.Sqlite) store).file().toString()));
     }
-    command.addAll(List.of("--port", Integer.toString(port)));
+    // --headless: no web UI, whose port (the gRPC port + 1000) another test or process may hold.
+    command.addAll(List.of("--port", Integer.toString(port), "--headless"));
     builder.command(command);
     long startNanos = System.nanoTime();
     Process process;
