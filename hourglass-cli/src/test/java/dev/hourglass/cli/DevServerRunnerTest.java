@@ -87,14 +87,9 @@ class DevServerRunnerTest {
     RunningCommand first = start(new ServerOptions("127.0.0.1", 0, dbFile, List.of(), 4));
     Thread firstHook = first.shutdownHook.get(1, TimeUnit.MINUTES);
 
-    StringWriter err = new StringWriter();
-    int exitCode = new DevServerRunner(hook -> {
-      throw new AssertionError("a server that failed to start registers no hook");
-    }).run(new StartDevOptions(new ServerOptions("127.0.0.1", 0, dbFile, List.of(), 4), QUIET),
-        new PrintWriter(new StringWriter()), new PrintWriter(err));
+    String err = failedStart(new StartDevOptions(new ServerOptions("127.0.0.1", 0, dbFile, List.of(), 4), QUIET));
 
-    assertThat(exitCode).isEqualTo(DevServerRunner.EXIT_FAILURE);
-    assertThat(err.toString()).startsWith("Cannot start").contains(dbFile.getFileName().toString()).doesNotContain("\tat ");
+    assertThat(err).startsWith("Cannot start").contains(dbFile.getFileName().toString()).doesNotContain("\tat ");
 
     firstHook.start();
     firstHook.join();
@@ -104,14 +99,10 @@ class DevServerRunnerTest {
   @Test
   void portInUseFailsWithExitCodeOne() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      StringWriter err = new StringWriter();
-      int exitCode = new DevServerRunner(hook -> {
-        throw new AssertionError("a server that failed to start registers no hook");
-      }).run(new StartDevOptions(new ServerOptions("127.0.0.1", taken.getLocalPort(), directory.resolve("dev.db"), List.of(), 4),
-          QUIET), new PrintWriter(new StringWriter()), new PrintWriter(err));
+      String err = failedStart(new StartDevOptions(
+          new ServerOptions("127.0.0.1", taken.getLocalPort(), directory.resolve("dev.db"), List.of(), 4), QUIET));
 
-      assertThat(exitCode).isEqualTo(DevServerRunner.EXIT_FAILURE);
-      assertThat(err.toString()).startsWith("Cannot start").contains(String.valueOf(taken.getLocalPort())).doesNotContain("\tat ");
+      assertThat(err).startsWith("Cannot start").contains(String.valueOf(taken.getLocalPort())).doesNotContain("\tat ");
     }
   }
 
@@ -138,16 +129,22 @@ class DevServerRunnerTest {
   @Test
   void webUiPortInUseFailsWithExitCodeOne() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      StringWriter err = new StringWriter();
-      int exitCode = new DevServerRunner(hook -> {
-        throw new AssertionError("a server that failed to start registers no hook");
-      }).run(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET,
-          new UiSettings(true, java.util.Optional.of(taken.getLocalPort()))), new PrintWriter(new StringWriter()), new PrintWriter(err));
+      String err = failedStart(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET,
+          new UiSettings(true, java.util.Optional.of(taken.getLocalPort()))));
 
-      assertThat(exitCode).isEqualTo(DevServerRunner.EXIT_FAILURE);
-      assertThat(err.toString()).startsWith("Cannot start the web UI").contains(String.valueOf(taken.getLocalPort()))
+      assertThat(err).startsWith("Cannot start the web UI").contains(String.valueOf(taken.getLocalPort()))
           .doesNotContain("\tat ");
     }
+  }
+
+  /** Runs a start that must fail: exit code 1, no shutdown hook; returns what it printed on stderr. */
+  private static String failedStart(StartDevOptions options) throws InterruptedException {
+    StringWriter err = new StringWriter();
+    int exitCode = new DevServerRunner(hook -> {
+      throw new AssertionError("a server that failed to start registers no hook");
+    }).run(options, new PrintWriter(new StringWriter()), new PrintWriter(err));
+    assertThat(exitCode).isEqualTo(DevServerRunner.EXIT_FAILURE);
+    return err.toString();
   }
 
   private RunningCommand start(ServerOptions options) {
