@@ -226,6 +226,8 @@ class WebUiIT {
   void signalButtonSendsTheSignalAndThePageShowsTheResult() {
     browser.get(ui.url() + "/namespaces/default/workflows/order-1");
     browser.findElement(By.cssSelector("#action-signal summary")).click();
+    // The page asked the workflow which signals it declares.
+    assertThat(browser.findElement(By.id("signal-names-hint")).getText()).contains("approve");
     browser.findElement(By.cssSelector("#action-signal input[name=name]")).sendKeys("approve");
     browser.findElement(By.cssSelector("#action-signal textarea[name=input]")).sendKeys("\"alice\"");
     browser.findElement(By.cssSelector("#action-signal button")).click();

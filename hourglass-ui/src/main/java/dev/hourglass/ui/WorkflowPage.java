@@ -29,6 +29,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import io.temporal.api.query.v1.WorkflowQuery;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.common.converter.DefaultDataConverter;
 
 /**
  * One workflow run: its summary, pending work, the workers of its task queue and its history as a
@@ -37,6 +44,7 @@ import java.util.Optional;
 final class WorkflowPage {
   /** A history longer than this shows its first events only, and says so. */
   static final int MAX_EVENTS = 5000;
+  private static final long METADATA_QUERY_TIMEOUT_MILLIS = 2000;
 
   private final WorkflowServiceStubs service;
 
@@ -87,7 +95,19 @@ final class WorkflowPage {
     if (running) {
       model.put("now", now(description, (List<PendingTimer>) model.get("pendingTimers")));
     }
-    model.put("workers", running ? workers(namespace, info.getTaskQueue(), now) : List.of());
+    List<Worker> workers = running ? workers(namespace, info.getTaskQueue(), now) : List.of();
+    model.put("workers", workers);
+    if (!workers.isEmpty()) {
+      handlers(namespace, info.getExecution()).ifPresent(metadata -> {
+        model.put("signalNames", metadata.getDefinition().getSignalDefinitionsList().stream()
+            .map(definition -> definition.getName()).filter(name -> !name.isEmpty() && !name.startsWith("__")).sorted().toList());
+        List<String> queries = metadata.getDefinition().getQueryDefinitionsList().stream()
+            .map(definition -> definition.getName()).filter(name -> !name.isEmpty() && !name.startsWith("__")).sorted().toList();
+        model.put("queryNames", queries);
+        // The workflow's own first query is what a person most likely wants to ask.
+        queries.stream().findFirst().ifPresent(query -> model.put("defaultQuery", query));
+      });
+    }
     Map<String, PendingActivityInfo> pendingById = new HashMap<>();
     description.getPendingActivitiesList().forEach(activity -> pendingById.put(activity.getActivityId(), activity));
     model.put("timeline", Timeline.rows(events, namespace, pendingById, now));
@@ -211,7 +231,7 @@ final class WorkflowPage {
       }
     }
     for (PendingTimer timer : timers) {
-      lines.add("Timer " + timer.timerId() + " (" + timer.duration() + ") fires " + timer.firesAt().relative() + ".");
+      lines.add("A " + timer.duration() + " timer fires " + timer.firesAt().relative() + ".");
     }
     for (PendingChildExecutionInfo child : description.getPendingChildrenList()) {
       lines.add("Child workflow " + child.getWorkflowTypeName() + " " + child.getWorkflowId() + " is running.");
@@ -300,6 +320,30 @@ final class WorkflowPage {
       }
     }
     return workers;
+  }
+
+  /**
+   * The signals and queries the workflow's code declares, from the SDK's built-in
+   * {@code __temporal_workflow_metadata} query, so the forms can offer their names. Asked only
+   * when a worker polls, with a short deadline: a page must not wait on a worker that is gone.
+   */
+  private Optional<WorkflowMetadata> handlers(String namespace, WorkflowExecution execution) {
+    try {
+      var response = service.blockingStub().withDeadlineAfter(METADATA_QUERY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+          .queryWorkflow(QueryWorkflowRequest.newBuilder()
+              .setNamespace(namespace)
+              .setExecution(execution)
+              .setQuery(WorkflowQuery.newBuilder().setQueryType(WorkflowClient.QUERY_TYPE_WORKFLOW_METADATA))
+              .build());
+      if (!response.hasQueryResult() || response.getQueryResult().getPayloadsCount() == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+          response.getQueryResult().getPayloads(0), WorkflowMetadata.class, WorkflowMetadata.class));
+    } catch (StatusRuntimeException | DataConverterException e) {
+      // An older SDK, another language's SDK without it, or a busy worker: the forms still work, without suggestions.
+      return Optional.empty();
+    }
   }
 
   /** Where the run can be reset to: after each completed workflow task. */
