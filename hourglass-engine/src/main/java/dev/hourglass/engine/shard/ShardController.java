@@ -32,7 +32,7 @@ public final class ShardController implements AutoCloseable {
   public ShardController(ShardStore shardStore, TimerStore timerStore, int requestedShardCount, String owner, Clock clock,
       TimerTarget timerTarget, ExecutorService timerFiringExecutor, TimerQueueConfig timerConfig, MeterRegistry metrics) {
     requireNonNull(shardStore, "shardStore is null");
-    Counter acquisitions = Counter.builder("sharditem_created").description("Shards this process acquired (took ownership of)")
+    Counter acquisitions = Counter.builder("shard_acquisitions").description("Shards this process acquired (took ownership of)")
         .register(metrics);
     this.shardCount = shardStore.shardCount(requestedShardCount);
     if (shardCount != requestedShardCount) {
