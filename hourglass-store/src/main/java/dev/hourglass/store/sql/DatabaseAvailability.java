@@ -61,6 +61,9 @@ final class DatabaseAvailability implements AutoCloseable {
   private final AtomicReference<Outage> outage = new AtomicReference<>();
   private final AtomicReference<CompletableFuture<Optional<String>>> healthCheck = new AtomicReference<>();
   private final Counter outages;
+  private final Object probeLock = new Object();
+  /** When the last successful probe started (System.nanoTime); guarded by probeLock. */
+  private long lastAnswerNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
   /**
    * @param description what the database is, for messages: "the PostgreSQL database postgresql://…"
@@ -95,19 +98,56 @@ final class DatabaseAvailability implements AutoCloseable {
   }
 
   /**
-   * The exception a failed database call is answered with: for a lost connection a
-   * {@link StoreUnavailableException} (and the outage starts, if it had not), for anything else an
-   * {@link UnavailableException} carrying the database's message.
+   * The exception a failed database call is answered with. For a lost connection, the database is
+   * probed at once on a fresh connection: if it answers, only that connection had died (the
+   * database restarted already, or a connection was terminated) and the caller gets an
+   * {@link UnavailableException} to retry; if it does not, an outage starts and the caller gets a
+   * {@link StoreUnavailableException}, as does every call until the database is back. For any
+   * other error, an {@link UnavailableException} carrying the database's message.
    */
   UnavailableException failed(String action, SQLException error) {
+    long failedAtNanos = System.nanoTime();
     if (!isConnectionFailure(error)) {
-      UnavailableException failure = new UnavailableException("the store could not " + action + ": " + error.getMessage());
-      failure.initCause(error);
-      return failure;
+      return withCause(new UnavailableException("the store could not " + action + ": " + error.getMessage()), error);
     }
-    Outage current = startOutage(firstLine(error.getMessage()));
-    StoreUnavailableException failure = unavailable(current);
-    failure.initCause(error);
+    String reason = firstLine(error.getMessage());
+    Outage current = outage.get();
+    if (current == null && !answeredSince(failedAtNanos)) {
+      current = startOutage(reason);
+    }
+    if (current == null) {
+      return withCause(new UnavailableException("the connection to " + description + " was lost (" + reason
+          + "); the database answers again, retry"), error);
+    }
+    return withCause(unavailable(current), error);
+  }
+
+  /**
+   * Whether the database answered a probe after {@code sinceNanos}: probes now unless one that
+   * started later already succeeded, so a burst of failures from one restart probes once.
+   */
+  private boolean answeredSince(long sinceNanos) {
+    synchronized (probeLock) {
+      if (outage.get() != null) {
+        return false;
+      }
+      if (lastAnswerNanos - sinceNanos > 0) {
+        return true;
+      }
+      long probeStartNanos = System.nanoTime();
+      try {
+        probe.run();
+      } catch (SQLException | RuntimeException e) {
+        return false;
+      }
+      lastAnswerNanos = probeStartNanos;
+      renewConnections.run();
+      return true;
+    }
+  }
+
+  private static <E extends UnavailableException> E withCause(E failure, SQLException cause) {
+    failure.initCause(cause);
     return failure;
   }
 

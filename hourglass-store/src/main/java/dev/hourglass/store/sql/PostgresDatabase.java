@@ -51,6 +51,13 @@ public final class PostgresDatabase implements Database {
    * calls fail at once ({@link DatabaseAvailability}).
    */
   private static final long CONNECTION_TIMEOUT_MILLIS = 3_000;
+  /**
+   * Seconds a statement may wait for the database's answer before its connection is given up:
+   * a network that silently drops packets would otherwise hold a writer (and every write of its
+   * shards) until the operating system's TCP timeout, many minutes. Far above any real batch or
+   * read, so it only ever ends a connection that is gone.
+   */
+  private static final String SOCKET_TIMEOUT_SECONDS = "60";
   /** Connect and socket timeout of the outage probe, in seconds. */
   private static final String PROBE_TIMEOUT_SECONDS = "2";
 
@@ -155,6 +162,8 @@ public final class PostgresDatabase implements Database {
     hikari.setInitializationFailTimeout(1);
     hikari.addDataSourceProperty("ApplicationName", "hourglass");
     hikari.addDataSourceProperty("connectTimeout", "5");
+    hikari.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
+    hikari.addDataSourceProperty("tcpKeepAlive", "true");
     // hikaricp_connections_* series, by pool name.
     hikari.setMetricRegistry(metrics);
     return new HikariDataSource(hikari);
