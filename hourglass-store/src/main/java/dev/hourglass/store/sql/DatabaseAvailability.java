@@ -61,6 +61,8 @@ final class DatabaseAvailability implements AutoCloseable {
   private final AtomicReference<Outage> outage = new AtomicReference<>();
   private final AtomicReference<CompletableFuture<Optional<String>>> healthCheck = new AtomicReference<>();
   private final Counter outages;
+  /** Outages begun so far: a connection opened before the latest one began is presumed dead. */
+  private final java.util.concurrent.atomic.AtomicLong outagesBegun = new java.util.concurrent.atomic.AtomicLong();
   private final Object probeLock = new Object();
   /** When the last successful probe started (System.nanoTime); guarded by probeLock. */
   private long lastAnswerNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
@@ -87,6 +89,11 @@ final class DatabaseAvailability implements AutoCloseable {
   /** Runs after every outage ends, on the probe thread; must not block for long. */
   void addRecoveryListener(Runnable listener) {
     recoveryListeners.add(requireNonNull(listener, "listener is null"));
+  }
+
+  /** How many outages have begun; a holder of a long-lived connection compares it with the count when it opened it. */
+  long outagesBegun() {
+    return outagesBegun.get();
   }
 
   /** Fails at once, without touching a connection, while the database is known to be unreachable. */
@@ -203,6 +210,7 @@ final class DatabaseAvailability implements AutoCloseable {
     if (!outage.compareAndSet(null, fresh)) {
       return outage.get() == null ? fresh : outage.get();
     }
+    outagesBegun.incrementAndGet();
     outages.increment();
     log.atError().addKeyValue("database", description).addKeyValue("reason", reason)
         .log("{} is unreachable ({}); requests fail with UNAVAILABLE and background work pauses until it answers again",

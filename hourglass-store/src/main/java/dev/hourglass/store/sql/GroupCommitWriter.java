@@ -64,6 +64,8 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Counter unavailableWrites;
   /** The writer thread's connection and statements; null after the connection was lost, until reopened. */
   private WriterSession session;
+  /** {@link DatabaseAvailability#outagesBegun()} when the session was opened: after an outage it is not reused. */
+  private long sessionOutages;
   private final BlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
@@ -199,7 +201,13 @@ final class GroupCommitWriter implements AutoCloseable {
    * fails the writes in flight (UNAVAILABLE, nothing acknowledged), and the next batch goes on.
    */
   private WriterSession session() throws SQLException {
+    if (session != null && sessionOutages != availability.outagesBegun()) {
+      // Opened before an outage: its connection died with it; do not spend a write finding out.
+      session.close();
+      session = null;
+    }
     if (session == null) {
+      sessionOutages = availability.outagesBegun();
       session = new WriterSession(opener.open(), dialect);
       log.debug("store writer connection reopened");
     }
