@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,6 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RpcMetricsInterceptor implements ServerInterceptor {
   private final MeterRegistry metrics;
+  /** The meters of each method, looked up once: every call passes here. */
+  private final ConcurrentMap<String, OperationMeters> operations = new ConcurrentHashMap<>();
+
+  private record OperationMeters(Counter requests, Timer latency) {}
 
   public RpcMetricsInterceptor(MeterRegistry metrics) {
     this.metrics = requireNonNull(metrics, "metrics is null");
@@ -55,14 +61,20 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
     if (!recorded.compareAndSet(false, true)) {
       return;
     }
-    Counter.builder("service_requests").description("gRPC calls answered, by method").tag("operation", operation)
-        .register(metrics).increment();
-    Timer.builder("service_latency").description("gRPC call latency, by method (long polls included)").tag("operation", operation)
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
-        .register(metrics).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    OperationMeters meters = operations.computeIfAbsent(operation, this::meters);
+    meters.requests().increment();
+    meters.latency().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     if (code != Status.Code.OK) {
       Counter.builder("service_errors").description("gRPC calls answered with an error, by method and status code")
           .tag("operation", operation).tag("status_code", code.name()).register(metrics).increment();
     }
+  }
+
+  private OperationMeters meters(String operation) {
+    return new OperationMeters(
+        Counter.builder("service_requests").description("gRPC calls answered, by method").tag("operation", operation).register(metrics),
+        Timer.builder("service_latency").description("gRPC call latency, by method (long polls included)").tag("operation", operation)
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
+            .register(metrics));
   }
 }

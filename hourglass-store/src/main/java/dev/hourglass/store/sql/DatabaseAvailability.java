@@ -167,16 +167,7 @@ final class DatabaseAvailability implements AutoCloseable {
     if (current != null) {
       return Optional.of(unavailable(current).getMessage());
     }
-    CompletableFuture<Optional<String>> check = healthCheck.updateAndGet(running -> running != null && !running.isDone()
-        ? running
-        : CompletableFuture.supplyAsync(() -> {
-          try {
-            trivialQuery.run();
-            return Optional.<String>empty();
-          } catch (RuntimeException e) {
-            return Optional.of(e.getMessage());
-          }
-        }, prober));
+    CompletableFuture<Optional<String>> check = runningCheck(trivialQuery);
     try {
       return check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -187,6 +178,23 @@ final class DatabaseAvailability implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted while checking " + description);
     }
+  }
+
+  private synchronized CompletableFuture<Optional<String>> runningCheck(Runnable trivialQuery) {
+    CompletableFuture<Optional<String>> running = healthCheck.get();
+    if (running != null && !running.isDone()) {
+      return running;
+    }
+    CompletableFuture<Optional<String>> fresh = CompletableFuture.supplyAsync(() -> {
+      try {
+        trivialQuery.run();
+        return Optional.<String>empty();
+      } catch (RuntimeException e) {
+        return Optional.of(e.getMessage());
+      }
+    }, prober);
+    healthCheck.set(fresh);
+    return fresh;
   }
 
   /** SQLSTATE class 08 (connection exception) or 57P (operator intervention: shutdown, terminated), or the pool's wait for one. */
