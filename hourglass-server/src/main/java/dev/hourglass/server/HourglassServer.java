@@ -16,6 +16,7 @@ import dev.hourglass.engine.visibility.VisibilityService;
 import dev.hourglass.server.api.ClientFeatures;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
+import dev.hourglass.server.management.GrpcHealthReporter;
 import dev.hourglass.server.management.ManagementHttpServer;
 import dev.hourglass.server.management.Readiness;
 import dev.hourglass.server.management.RpcMetricsInterceptor;
@@ -162,13 +163,7 @@ public final class HourglassServer implements AutoCloseable {
         throw new ServerStartException("Cannot start: " + reason, e);
       }
       Readiness readiness = new Readiness(database, shards);
-      reportReadiness(health, readiness.check());
-      // The gRPC health service follows readiness: NOT_SERVING while the store is unreachable. A
-      // thread of its own: a slow store check must not delay the scheduler's long-poll deadlines.
-      java.util.concurrent.ScheduledExecutorService readinessChecks =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(threads("hourglass-readiness"));
-      executors.add(readinessChecks);
-      readinessChecks.scheduleWithFixedDelay(() -> reportReadiness(health, readiness.check()), 2, 2, TimeUnit.SECONDS);
+      executors.add(GrpcHealthReporter.start(health, readiness));
       if (management != null) {
         management.setReadiness(readiness::check);
       }
@@ -207,14 +202,6 @@ public final class HourglassServer implements AutoCloseable {
       management.close();
     }
     metrics.close();
-  }
-
-  private static void reportReadiness(HealthStatusManager health, Readiness.Report report) {
-    io.grpc.health.v1.HealthCheckResponse.ServingStatus status = report.ready()
-        ? io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING
-        : io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING;
-    health.setStatus("temporal.api.workflowservice.v1.WorkflowService", status);
-    health.setStatus("", status);
   }
 
   /**
