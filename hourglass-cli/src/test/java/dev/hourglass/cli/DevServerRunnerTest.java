@@ -108,7 +108,7 @@ class DevServerRunnerTest {
 
   @Test
   void servesTheWebUiAndPrintsItsAddress() throws Exception {
-    RunningCommand running = start(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET,
+    RunningCommand running = start(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET, LogFormat.TEXT,
         new UiSettings(true, java.util.Optional.of(0))));
     Thread hook = running.shutdownHook.get(1, TimeUnit.MINUTES);
     Matcher ui = await().atMost(Duration.ofMinutes(1))
@@ -129,7 +129,7 @@ class DevServerRunnerTest {
   @Test
   void webUiPortInUseFailsWithExitCodeOne() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      String err = failedStart(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET,
+      String err = failedStart(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET, LogFormat.TEXT,
           new UiSettings(true, java.util.Optional.of(taken.getLocalPort()))));
 
       assertThat(err).startsWith("Cannot start the web UI").contains(String.valueOf(taken.getLocalPort()))

@@ -87,7 +87,8 @@ final class WorkflowListPage {
           When.of(info.getCloseTime(), now),
           info.hasCloseTime() ? Durations.between(info.getStartTime(), info.getCloseTime()) : null,
           info.getTaskQueue(),
-          Links.workflow(namespace, info.getExecution().getWorkflowId(), info.getExecution().getRunId())));
+          Links.workflow(namespace, info.getExecution().getWorkflowId(), info.getExecution().getRunId()),
+          Links.workflows(namespace, with(with(filters, "type", info.getType().getName()), "page", ""))));
     }
 
     model.put("rows", rows);
@@ -161,8 +162,9 @@ final class WorkflowListPage {
   }
 
   /** One execution in the table. */
+  /** @param typeLink the list filtered on this row's workflow type: a quick filter one click away */
   record Row(Statuses.Status status, String workflowId, String runId, String type, When start, When close, String duration,
-      String taskQueue, String link) {
+      String taskQueue, String link, String typeLink) {
     public String shortRunId() {
       return runId.length() > 8 ? runId.substring(0, 8) + "…" : runId;
     }
