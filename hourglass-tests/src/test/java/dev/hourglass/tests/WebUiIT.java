@@ -237,6 +237,11 @@ class WebUiIT {
     waitForText(By.id("workflow-status"), "Completed");
     assertThat(browser.findElement(By.id("result")).getText()).isEqualTo("\"reserved order-1, approved by alice\"");
     assertThat(browser.findElement(By.id("history")).getText()).contains("Signal received: approve", "Workflow completed");
+    // A timeline row unfolds to its events, payloads decoded as JSON.
+    WebElement reserve = browser.findElement(By.xpath("//tr[contains(@class, 'timeline-row')][.//strong[text()='Activity Reserve']]"));
+    reserve.findElement(By.tagName("summary")).click();
+    assertThat(reserve.getText()).contains("ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
+        "\"result\" : \"reserved order-1\"");
     screenshot("workflow-completed");
   }
 
