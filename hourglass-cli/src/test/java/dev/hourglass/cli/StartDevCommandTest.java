@@ -71,6 +71,13 @@ class StartDevCommandTest {
   }
 
   @Test
+  void uiPortOutOfRangeIsUsageError() {
+    assertThat(execute("server", "start-dev", "--ui-port", "70000")).isEqualTo(2);
+    assertThat(started).isEmpty();
+    assertThat(err.toString()).contains("--ui-port must be between 0 and 65535: 70000");
+  }
+
+  @Test
   void shortFlagsAndAttachedValues() {
     execute("server", "start-dev", "-p7301", "-f", "x.db", "-n", "orders", "--ip=::1", "--log-level=warn");
 
