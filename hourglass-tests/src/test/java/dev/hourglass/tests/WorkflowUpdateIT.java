@@ -125,11 +125,34 @@ class WorkflowUpdateIT {
     }
   }
 
+  /** A workflow that completes in its first workflow task, after the updates that task carries. */
+  @WorkflowInterface
+  public interface GreetingWorkflow {
+    @WorkflowMethod
+    String run();
+
+    @UpdateMethod
+    String greet(String name);
+  }
+
+  public static class GreetingWorkflowImpl implements GreetingWorkflow {
+    @Override
+    public String run() {
+      return "done";
+    }
+
+    @Override
+    public String greet(String name) {
+      return "hello " + name;
+    }
+  }
+
   @BeforeEach
   void start() {
     server = new TestingHourglassServer(dataDir);
     sdk = SdkEnvironment.connect(server.target());
-    sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(CounterWorkflowImpl.class));
+    sdk.startWorker(TASK_QUEUE,
+        worker -> worker.registerWorkflowImplementationTypes(CounterWorkflowImpl.class, GreetingWorkflowImpl.class));
   }
 
   @AfterEach
@@ -278,6 +301,24 @@ class WorkflowUpdateIT {
     assertThat(start.getResult()).isEqualTo(7);
     assertThat(eventTypes("update-with-start-1")).filteredOn(type -> type == EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED).hasSize(2);
     assertThat(sdkLogs.events()).isEmpty();
+  }
+
+  @Test
+  void updateWithStartOfAWorkflowThatCompletesInItsFirstTaskAnswersTheUpdatesOutcome() throws Exception {
+    // The update rides the run's first workflow task, which also completes the workflow: the caller gets the
+    // update's result, not NOT_FOUND (several times, as a worker taking the task before the admission is a race).
+    for (int i = 0; i < 10; i++) {
+      GreetingWorkflow greeting = sdk.client().newWorkflowStub(GreetingWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("greet-with-start-" + i)
+              .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL).build());
+      WithStartWorkflowOperation<String> start = new WithStartWorkflowOperation<>(greeting::run);
+
+      String greeted = WorkflowClient.executeUpdateWithStart(greeting::greet, "ada", UpdateOptions.<String>newBuilder().build(), start);
+
+      assertThat(greeted).isEqualTo("hello ada");
+      assertThat(start.getResult()).isEqualTo("done");
+      assertThat(eventTypes("greet-with-start-" + i)).contains(EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+    }
   }
 
   @Test

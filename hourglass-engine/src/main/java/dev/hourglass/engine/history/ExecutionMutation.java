@@ -116,6 +116,10 @@ final class ExecutionMutation {
 
   void runAfterCommit() {
     afterCommit.forEach(Runnable::run);
+    // The run this change starts is committed in the same write.
+    if (newRun != null) {
+      newRun.runAfterCommit();
+    }
   }
 
   /** Marks a change of the mutable state that appends no event (a heartbeat, an attempt started). */

@@ -304,6 +304,22 @@ public final class HistoryEngine {
         .thenApply(status -> new UpdateStatus(status.stage(), status.outcome()));
   }
 
+  /**
+   * The start and, when it created a run, the update admitted with it (the run's first workflow task carries
+   * it); an empty update when the start used a run that was already there, which the caller updates as usual.
+   */
+  public record StartWithUpdate(StartWorkflowResult started, Optional<CompletableFuture<UpdateStatus>> update) {}
+
+  /** Update-with-start's start: starts the workflow and admits the update to the new run in the same change. */
+  public StartWithUpdate startWithUpdate(String namespaceId, StartWorkflowExecutionRequest start,
+      io.temporal.api.update.v1.Request request, UpdateWait wait) {
+    Updates.AdmissionWithStart admission =
+        updates.admissionWithStart(request, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()));
+    StartWorkflowResult started = starter.start(namespaceId, start, admission::admitTo);
+    return new StartWithUpdate(started, admission.status().map(status ->
+        status.thenApply(reached -> new UpdateStatus(reached.stage(), reached.outcome()))));
+  }
+
   public CompletableFuture<UpdateStatus> pollUpdate(ExecutionKey key, String updateId, UpdateWait wait) {
     return updates.poll(key, updateId, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()))
         .thenApply(status -> new UpdateStatus(status.stage(), status.outcome()));

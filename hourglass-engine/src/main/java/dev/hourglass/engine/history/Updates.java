@@ -174,6 +174,43 @@ final class Updates {
     return answer(key, updateId, found, result, wait);
   }
 
+  /**
+   * Update-with-start whose start creates a run: the update is admitted once the start commits, before the
+   * run's first workflow task is handed out, so that task carries it (Temporal writes the admission with the
+   * start). Otherwise a fast worker could take the first task without it, and a workflow that completes in
+   * that task would abort the update.
+   */
+  final class AdmissionWithStart {
+    private final Request request;
+    private final Wait wait;
+    private final CompletableFuture<Status> result = new CompletableFuture<>();
+    private ExecutionKey admittedTo;
+
+    private AdmissionWithStart(Request request, Wait wait) {
+      this.request = requireNonNull(request, "request is null");
+      this.wait = requireNonNull(wait, "wait is null");
+    }
+
+    /** Called with the new run's first change. */
+    void admitTo(ExecutionMutation newRun) {
+      ExecutionKey key = newRun.executionKey();
+      newRun.afterCommit(() -> {
+        track(key, request.getMeta().getUpdateId(), request, false, wait.stage(), result);
+        admittedTo = key;
+      });
+    }
+
+    /** The update's stage as asked for, once the run it was admitted to started; empty if no run was started. */
+    java.util.Optional<CompletableFuture<Status>> status() {
+      return admittedTo == null ? java.util.Optional.empty()
+          : java.util.Optional.of(answer(admittedTo, request.getMeta().getUpdateId(), Found.WAITING, result, wait));
+    }
+  }
+
+  AdmissionWithStart admissionWithStart(Request request, Wait wait) {
+    return new AdmissionWithStart(request, wait);
+  }
+
   /** PollWorkflowExecutionUpdate: the stage of an update this server knows, waiting for the one asked for. */
   CompletableFuture<Status> poll(ExecutionKey key, String updateId, Wait wait) {
     CompletableFuture<Status> result = new CompletableFuture<>();
