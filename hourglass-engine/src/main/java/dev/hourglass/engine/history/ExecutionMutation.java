@@ -190,6 +190,11 @@ final class ExecutionMutation {
     return taskId;
   }
 
+  /** Takes back a task this change added: started in the same change (eager start), it never reaches the backlog. */
+  void withdrawNewTask(long taskId) {
+    newTasks.removeIf(task -> task.taskId() == taskId);
+  }
+
   void deleteTask(String taskQueue, TaskKind kind, long taskId) {
     if (taskId != 0) {
       deletedTasks.add(new TaskKey(state.namespaceId, taskQueue, kind, taskId));

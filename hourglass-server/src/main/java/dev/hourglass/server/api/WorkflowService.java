@@ -51,10 +51,11 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   /** Answer this long before the client's deadline, so the client sees an empty poll, not an error. */
   private static final long DEADLINE_MARGIN_MILLIS = 1_000;
   /**
-   * What every namespace supports. worker_poll_complete_on_shutdown: ShutdownWorker answers the worker's
+   * What every namespace supports. eager_workflow_start: see startWorkflowExecution. worker_poll_complete_on_shutdown: ShutdownWorker answers the worker's
    * outstanding polls (see shutdownWorker), so the SDK lets them return instead of cancelling them.
    */
   private static final NamespaceInfo.Capabilities NAMESPACE_CAPABILITIES = NamespaceInfo.Capabilities.newBuilder()
+      .setEagerWorkflowStart(true)
       .setSyncUpdate(true)
       .setAsyncUpdate(true)
       .setWorkerPollCompleteOnShutdown(true)
@@ -183,7 +184,15 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.unary(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       validateStart(request);
-      StartWorkflowResult result = history.startWorkflow(namespace.id(), withValidSearchAttributes(namespace, request));
+      StartWorkflowExecutionRequest valid = withValidSearchAttributes(namespace, request);
+      if (request.getRequestEagerExecution()) {
+        HistoryEngine.StartWithTask eager = history.startWorkflowEagerly(namespace.id(), valid);
+        StartWorkflowExecutionResponse.Builder response = StartWorkflowExecutionResponse.newBuilder()
+            .setRunId(eager.started().runId()).setStarted(eager.started().started());
+        eager.eagerWorkflowTask().ifPresent(response::setEagerWorkflowTask);
+        return response.build();
+      }
+      StartWorkflowResult result = history.startWorkflow(namespace.id(), valid);
       return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
     });
   }
