@@ -147,6 +147,49 @@ class WorkflowUpdateIT {
     }
   }
 
+  /** Continues as new, slowly, when signalled; its update answers which run took it. */
+  @WorkflowInterface
+  public interface RelayWorkflow {
+    @WorkflowMethod
+    void run(int runNumber);
+
+    @SignalMethod
+    void handOver();
+
+    @UpdateMethod
+    String whichRun();
+  }
+
+  public static class RelayWorkflowImpl implements RelayWorkflow {
+    private int runNumber;
+    private boolean handOver;
+
+    @Override
+    public void run(int runNumber) {
+      this.runNumber = runNumber;
+      Workflow.await(() -> handOver);
+      Workflow.continueAsNew(runNumber + 1);
+    }
+
+    @Override
+    public void handOver() {
+      if (!Workflow.isReplaying()) {
+        // Keeps the workflow task that continues as new running while the test sends its update.
+        try {
+          Thread.sleep(2_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      handOver = true;
+    }
+
+    @Override
+    public String whichRun() {
+      return "run " + runNumber;
+    }
+  }
+
   @BeforeEach
   void start() {
     server = new TestingHourglassServer(dataDir);
@@ -319,6 +362,26 @@ class WorkflowUpdateIT {
       assertThat(start.getResult()).isEqualTo("done");
       assertThat(eventTypes("greet-with-start-" + i)).contains(EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
     }
+  }
+
+  @Test
+  void anUpdateAdmittedWhileTheRunContinuesAsNewLandsOnTheNewRun() throws Exception {
+    sdk.startWorker("relay", io.temporal.worker.WorkerOptions.newBuilder()
+            .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build(),
+        worker -> worker.registerWorkflowImplementationTypes(RelayWorkflowImpl.class));
+    WorkflowClient.start(sdk.client().newWorkflowStub(RelayWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue("relay").setWorkflowId("relay-1").build())::run, 1);
+    HistoryProbe history = new HistoryProbe(sdk.client());
+    history.awaitEvent("relay-1", EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, Duration.ofSeconds(10));
+    RelayWorkflow relay = sdk.client().newWorkflowStub(RelayWorkflow.class, "relay-1");
+
+    relay.handOver();
+    // The signal's workflow task, which continues as new, is running: the update is admitted to the first run.
+    history.awaitEvent("relay-1", EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, 2, Duration.ofSeconds(10));
+    String answer = relay.whichRun();
+
+    // As in Temporal the first run answers "workflow is closing" (retryable), and the SDK's retry reaches run 2.
+    assertThat(answer).isEqualTo("run 2");
   }
 
   @Test

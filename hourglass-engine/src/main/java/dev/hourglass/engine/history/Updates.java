@@ -9,6 +9,7 @@ import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.common.InvalidArgumentException;
 import dev.hourglass.common.NotFoundException;
+import dev.hourglass.common.WorkflowBusyException;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.EventType;
@@ -525,14 +526,18 @@ final class Updates {
       }
     });
     if (!mutation.state().running()) {
-      abortAll(mutation.executionKey());
+      abortAll(mutation.executionKey(), mutation.newRun() != null);
     }
     // Under the execution's lock, so no caller of this execution is about to use the map.
     tracked.computeIfPresent(mutation.executionKey(), (key, map) -> map.isEmpty() ? null : map);
   }
 
-  /** The workflow closed: accepted updates fail with Temporal's failure, admitted ones with NOT_FOUND. */
-  private void abortAll(ExecutionKey key) {
+  /**
+   * The workflow closed: accepted updates fail with Temporal's failure. Admitted ones get NOT_FOUND, or, when
+   * the run goes on in a new one (continue-as-new, retry, cron), Temporal's retryable "workflow is closing"
+   * (RESOURCE_EXHAUSTED, BUSY_WORKFLOW): the client asks again and the update lands on the new run.
+   */
+  private void abortAll(ExecutionKey key, boolean continuing) {
     Map<String, Tracked> entries = tracked.remove(key);
     if (entries == null) {
       return;
@@ -542,7 +547,9 @@ final class Updates {
         if (entry.accepted) {
           waiter.result().complete(Status.completed(Outcome.newBuilder().setFailure(ACCEPTED_UPDATE_COMPLETED_WORKFLOW).build()));
         } else {
-          waiter.result().completeExceptionally(new NotFoundException("workflow update was aborted by closing workflow"));
+          waiter.result().completeExceptionally(continuing
+              ? new WorkflowBusyException("workflow operation can not be applied because workflow is closing")
+              : new NotFoundException("workflow update was aborted by closing workflow"));
         }
       }));
     }
