@@ -116,7 +116,9 @@ public final class HourglassServer implements AutoCloseable {
           timerExecutor, TimerQueueConfig.defaults());
       SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
       VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
-      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
+      NexusEndpointRegistry nexusEndpoints = new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock);
+      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes,
+          nexusEndpoints::byName);
       historyRef.set(history);
       shards.start();
       // Retention deletes wait for commits: a thread of their own, never the shared scheduler's.
@@ -130,8 +132,7 @@ public final class HourglassServer implements AutoCloseable {
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
           .addService(io.grpc.ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, VERSION, visibility),
               new ClientFeatures()))
-          .addService(new OperatorService(namespaces, searchAttributes,
-              new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)))
+          .addService(new OperatorService(namespaces, searchAttributes, nexusEndpoints))
           .addService(health.getHealthService())
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)

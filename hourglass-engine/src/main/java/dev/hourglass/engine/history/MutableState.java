@@ -52,6 +52,8 @@ final class MutableState {
   long historySizeBytes;
   /** Child workflows initiated and not yet closed, by initiated event id. */
   Map<Long, ChildInfo> children = new TreeMap<>();
+  /** Nexus operations scheduled and not yet ended, by scheduled event id. */
+  Map<Long, NexusOperationInfo> nexusOperations = new TreeMap<>();
   /** Signals and cancel requests sent to other workflows, not yet confirmed, by initiated event id. */
   Map<Long, ExternalRequestInfo> externalRequests = new TreeMap<>();
   /** The start request's summary and details (shown by describe); null when none. */

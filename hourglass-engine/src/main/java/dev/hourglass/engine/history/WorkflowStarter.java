@@ -287,6 +287,7 @@ final class WorkflowStarter {
     if (previous.hasRootWorkflowExecution()) {
       next.setRootWorkflowExecution(previous.getRootWorkflowExecution());
     }
+    next.clearCompletionCallbacks().addAllCompletionCallbacks(previous.getCompletionCallbacksList());
   }
 
   private static void checkReusePolicy(WorkflowIdReusePolicy policy, CurrentExecution run, WorkflowKey workflow) {
@@ -377,6 +378,8 @@ final class WorkflowStarter {
     if (request.hasPriority()) {
       attributes.setPriority(request.getPriority());
     }
+    // Nexus: whom to tell when the chain ends (see NexusOperations); the chain's later runs keep them.
+    attributes.addAllCompletionCallbacks(request.getCompletionCallbacksList());
     state.startedAttributes = attributes.build();
     return state;
   }

@@ -6,6 +6,7 @@ import dev.hourglass.store.TaskKind;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TaskStore;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.PollNexusTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ public final class MatchingEngine {
   private final Clock clock;
   private final ConcurrentMap<TaskQueueKey, TaskQueue<PollWorkflowTaskQueueResponse>> workflowQueues = new ConcurrentHashMap<>();
   private final ConcurrentMap<TaskQueueKey, TaskQueue<PollActivityTaskQueueResponse>> activityQueues = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TaskQueueKey, TaskQueue<PollNexusTaskQueueResponse>> nexusQueues = new ConcurrentHashMap<>();
 
   public MatchingEngine(TaskStore store, Executor executor, ScheduledExecutorService scheduler, Clock clock) {
     this.store = requireNonNull(store, "store is null");
@@ -46,6 +48,7 @@ public final class MatchingEngine {
     switch (task.kind()) {
       case WORKFLOW -> workflowQueue(key).add(task);
       case ACTIVITY -> activityQueue(key).add(task);
+      case NEXUS -> nexusQueue(key).add(task);
     }
   }
 
@@ -77,6 +80,12 @@ public final class MatchingEngine {
   public CompletableFuture<Optional<PollActivityTaskQueueResponse>> pollActivityTask(String namespaceId, String taskQueue,
       PollerInfo poller, Duration timeout, TaskStarter<PollActivityTaskQueueResponse> starter) {
     return poll(activityQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.ACTIVITY)), poller, timeout, starter);
+  }
+
+  /** As {@link #pollWorkflowTask}, for Nexus tasks (operation start and cancel requests). */
+  public CompletableFuture<Optional<PollNexusTaskQueueResponse>> pollNexusTask(String namespaceId, String taskQueue,
+      PollerInfo poller, Duration timeout, TaskStarter<PollNexusTaskQueueResponse> starter) {
+    return poll(nexusQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.NEXUS)), poller, timeout, starter);
   }
 
   /**
@@ -131,7 +140,11 @@ public final class MatchingEngine {
   }
 
   private TaskQueue<?> queue(TaskQueueKey key) {
-    return key.kind() == TaskKind.WORKFLOW ? workflowQueues.get(key) : activityQueues.get(key);
+    return switch (key.kind()) {
+      case WORKFLOW -> workflowQueues.get(key);
+      case ACTIVITY -> activityQueues.get(key);
+      case NEXUS -> nexusQueues.get(key);
+    };
   }
 
   /** Waiting pollers of a queue, for DescribeTaskQueue. */
@@ -159,5 +172,9 @@ public final class MatchingEngine {
 
   private TaskQueue<PollActivityTaskQueueResponse> activityQueue(TaskQueueKey key) {
     return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock));
+  }
+
+  private TaskQueue<PollNexusTaskQueueResponse> nexusQueue(TaskQueueKey key) {
+    return nexusQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock));
   }
 }

@@ -611,7 +611,11 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
         throw new InvalidArgumentException("DescribeTaskQueue's enhanced mode (worker versioning) is not supported by this Hourglass "
             + "version; leave api_mode unspecified (see docs/compatibility.md).");
       }
-      TaskKind kind = request.getTaskQueueType() == TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? TaskKind.ACTIVITY : TaskKind.WORKFLOW;
+      TaskKind kind = switch (request.getTaskQueueType()) {
+        case TASK_QUEUE_TYPE_ACTIVITY -> TaskKind.ACTIVITY;
+        case TASK_QUEUE_TYPE_NEXUS -> TaskKind.NEXUS;
+        default -> TaskKind.WORKFLOW;
+      };
       String queue = request.getTaskQueue().getName();
       DescribeTaskQueueResponse.Builder response = DescribeTaskQueueResponse.newBuilder();
       for (PollerSeen poller : matching.recentPollers(namespace.id(), queue, kind)) {
@@ -656,6 +660,35 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       return Rpc.map(matching.pollActivityTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
               pollTimeout(), history::recordActivityTaskStarted),
           task -> task.orElse(PollActivityTaskQueueResponse.getDefaultInstance()));
+    });
+  }
+
+  @Override
+  public void pollNexusTaskQueue(PollNexusTaskQueueRequest request, StreamObserver<PollNexusTaskQueueResponse> observer) {
+    Rpc.async(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireTaskQueue(request.getTaskQueue());
+      return Rpc.map(matching.pollNexusTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+              pollTimeout(), history::recordNexusTaskStarted),
+          task -> task.orElse(PollNexusTaskQueueResponse.getDefaultInstance()));
+    });
+  }
+
+  @Override
+  public void respondNexusTaskCompleted(RespondNexusTaskCompletedRequest request, StreamObserver<RespondNexusTaskCompletedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      namespaces.byName(request.getNamespace());
+      history.respondNexusTaskCompleted(request);
+      return RespondNexusTaskCompletedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondNexusTaskFailed(RespondNexusTaskFailedRequest request, StreamObserver<RespondNexusTaskFailedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      namespaces.byName(request.getNamespace());
+      history.respondNexusTaskFailed(request);
+      return RespondNexusTaskFailedResponse.getDefaultInstance();
     });
   }
 

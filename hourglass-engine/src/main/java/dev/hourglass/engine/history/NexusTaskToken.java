@@ -1,0 +1,61 @@
+package dev.hourglass.engine.history;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.common.InvalidArgumentException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The token a Nexus handler gets with a task and sends back with its answer: the calling run, the
+ * operation (its scheduled event id), the attempt of the request and whether it is the cancel
+ * request, so that an answer to an attempt that has since timed out or been retried is ignored.
+ */
+record NexusTaskToken(ExecutionKey caller, long scheduledEventId, int attempt, boolean cancel) {
+  /** Distinct from {@link TaskToken}'s version, so one kind of token is never taken for the other. */
+  private static final byte VERSION = 2;
+
+  NexusTaskToken {
+    requireNonNull(caller, "caller is null");
+  }
+
+  ByteString encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      out.writeUTF(caller.namespaceId());
+      out.writeUTF(caller.workflowId());
+      out.writeUTF(caller.runId());
+      out.writeLong(scheduledEventId);
+      out.writeInt(attempt);
+      out.writeBoolean(cancel);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ByteString.copyFrom(bytes.toByteArray());
+  }
+
+  static NexusTaskToken decode(ByteString token) {
+    if (token.isEmpty()) {
+      throw new InvalidArgumentException("Task token not set on request.");
+    }
+    try (DataInputStream in = new DataInputStream(token.newInput())) {
+      if (in.readByte() != VERSION) {
+        throw new InvalidArgumentException("Error deserializing task token: not a Nexus task token.");
+      }
+      NexusTaskToken decoded = new NexusTaskToken(new ExecutionKey(in.readUTF(), in.readUTF(), in.readUTF()), in.readLong(), in.readInt(),
+          in.readBoolean());
+      if (in.available() > 0) {
+        throw new InvalidArgumentException("Error deserializing task token: trailing bytes.");
+      }
+      return decoded;
+    } catch (IOException e) {
+      throw new InvalidArgumentException("Error deserializing task token: " + e.getMessage());
+    }
+  }
+}
