@@ -134,7 +134,8 @@ public final class HistoryEngine {
   }
 
   /** A signal for a workflow: name, input and header as the client sent them. */
-  public record SignalRequest(String name, Payloads input, io.temporal.api.common.v1.Header header, String identity, String requestId) {}
+  public record SignalRequest(String name, Payloads input, io.temporal.api.common.v1.Header header, String identity, String requestId,
+      List<io.temporal.api.common.v1.Link> links) {}
 
   /** SignalWithStartWorkflowExecution: signals the running workflow of that id, or starts one with the signal. */
   public StartWorkflowResult signalWithStart(String namespaceId, StartWorkflowExecutionRequest start, SignalRequest signal) {
@@ -149,7 +150,7 @@ public final class HistoryEngine {
   }
 
   private static Signals.Signal toSignal(SignalRequest signal) {
-    return new Signals.Signal(signal.name(), signal.input(), signal.header(), signal.identity(), signal.requestId());
+    return new Signals.Signal(signal.name(), signal.input(), signal.header(), signal.identity(), signal.requestId(), null, signal.links());
   }
 
   /**
@@ -706,6 +707,7 @@ public final class HistoryEngine {
           .setInitiatedId(child.initiatedEventId)
           .setParentClosePolicy(io.temporal.api.enums.v1.ParentClosePolicy.forNumber(child.parentClosePolicy)));
     }
+    response.addAllPendingNexusOperations(NexusOperations.describe(state));
     WorkflowTaskInfo task = state.workflowTask;
     if (task != null) {
       PendingWorkflowTaskInfo.Builder pending = PendingWorkflowTaskInfo.newBuilder()

@@ -36,4 +36,9 @@ final class NexusOperationInfo {
   int cancelAttempt = 1;
   long cancelRequestTimeoutTimerId;
   long cancelRetryTimerId;
+  /** The last failed attempt of the start request (describe shows them); null before any failed. */
+  io.temporal.api.failure.v1.Failure lastAttemptFailure;
+  long lastAttemptCompleteTimeMillis;
+  /** When the start request is sent again, while backing off; 0 otherwise. */
+  long nextAttemptTimeMillis;
 }

@@ -3,11 +3,8 @@ package dev.hourglass.engine.history;
 import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.common.ExecutionKey;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -25,18 +22,10 @@ record NexusOperationRef(ExecutionKey caller, long scheduledEventId, String requ
   }
 
   String encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeUTF(caller.namespaceId());
-      out.writeUTF(caller.workflowId());
-      out.writeUTF(caller.runId());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(NexusTaskToken.write(VERSION, caller, out -> {
       out.writeLong(scheduledEventId);
       out.writeUTF(requestId);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.toByteArray());
+    }));
   }
 
   /** Empty when the value is not a reference this server wrote (a callback for someone else). */
@@ -45,7 +34,7 @@ record NexusOperationRef(ExecutionKey caller, long scheduledEventId, String requ
       if (in.readByte() != VERSION) {
         return Optional.empty();
       }
-      return Optional.of(new NexusOperationRef(new ExecutionKey(in.readUTF(), in.readUTF(), in.readUTF()), in.readLong(), in.readUTF()));
+      return Optional.of(new NexusOperationRef(NexusTaskToken.readExecution(in), in.readLong(), in.readUTF()));
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }

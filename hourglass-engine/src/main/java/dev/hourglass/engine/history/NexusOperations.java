@@ -373,7 +373,12 @@ final class NexusOperations {
       }
       StartOperationResponse start = response.getStartOperation();
       switch (start.getVariantCase()) {
-        case SYNC_SUCCESS -> end(mutation, operation, completed(mutation, operation, start.getSyncSuccess().getPayload()));
+        case SYNC_SUCCESS -> {
+          HistoryEvent.Builder completed = completed(mutation, operation, start.getSyncSuccess().getPayload());
+          start.getSyncSuccess().getLinksList().stream().map(NexusLinks::toWorkflowEvent).flatMap(Optional::stream)
+              .forEach(completed::addLinks);
+          end(mutation, operation, completed);
+        }
         case ASYNC_SUCCESS -> {
           String operationToken = start.getAsyncSuccess().getOperationToken().isEmpty() ? start.getAsyncSuccess().getOperationId()
               : start.getAsyncSuccess().getOperationToken();
@@ -429,6 +434,10 @@ final class NexusOperations {
       mutation.deleteTimer(operation.requestTimeoutTimerId);
       operation.requestTimeoutTimerId = 0;
     }
+    if (!cancel) {
+      operation.lastAttemptFailure = failure;
+      operation.lastAttemptCompleteTimeMillis = now;
+    }
     if (retryable(failure)) {
       int attempt = cancel ? operation.cancelAttempt : operation.attempt;
       long backoff = RetryPolicies.backoffMillis(RETRY_POLICY, attempt, failure);
@@ -443,6 +452,7 @@ final class NexusOperations {
             operation.cancelAttempt, "");
       } else {
         operation.attempt++;
+        operation.nextAttemptTimeMillis = now + backoff;
         operation.retryTimerId = mutation.addTimer(now + backoff, TimerKind.NEXUS_RETRY, operation.scheduledEventId, operation.attempt, "");
       }
       return;
@@ -477,6 +487,37 @@ final class NexusOperations {
       };
     }
     return !(failure.hasApplicationFailureInfo() && failure.getApplicationFailureInfo().getNonRetryable());
+  }
+
+  /** The run's pending operations as DescribeWorkflowExecution shows them. */
+  static List<io.temporal.api.workflow.v1.PendingNexusOperationInfo> describe(MutableState state) {
+    List<io.temporal.api.workflow.v1.PendingNexusOperationInfo> pending = new ArrayList<>();
+    for (NexusOperationInfo operation : state.nexusOperations.values()) {
+      var attributes = operation.attributes;
+      var info = io.temporal.api.workflow.v1.PendingNexusOperationInfo.newBuilder()
+          .setEndpoint(attributes.getEndpoint())
+          .setService(attributes.getService())
+          .setOperation(attributes.getOperation())
+          .setOperationToken(operation.operationToken)
+          .setScheduledEventId(operation.scheduledEventId)
+          .setScheduledTime(Timestamps.fromMillis(operation.scheduledTimeMillis))
+          .setScheduleToCloseTimeout(attributes.getScheduleToCloseTimeout())
+          .setScheduleToStartTimeout(attributes.getScheduleToStartTimeout())
+          .setStartToCloseTimeout(attributes.getStartToCloseTimeout())
+          .setAttempt(operation.attempt)
+          .setState(operation.started ? io.temporal.api.enums.v1.PendingNexusOperationState.PENDING_NEXUS_OPERATION_STATE_STARTED
+              : operation.retryTimerId != 0 ? io.temporal.api.enums.v1.PendingNexusOperationState.PENDING_NEXUS_OPERATION_STATE_BACKING_OFF
+              : io.temporal.api.enums.v1.PendingNexusOperationState.PENDING_NEXUS_OPERATION_STATE_SCHEDULED);
+      if (operation.lastAttemptFailure != null) {
+        info.setLastAttemptFailure(operation.lastAttemptFailure)
+            .setLastAttemptCompleteTime(Timestamps.fromMillis(operation.lastAttemptCompleteTimeMillis));
+      }
+      if (operation.nextAttemptTimeMillis > 0) {
+        info.setNextAttemptScheduleTime(Timestamps.fromMillis(operation.nextAttemptTimeMillis));
+      }
+      pending.add(info.build());
+    }
+    return pending;
   }
 
   // ---- timers ----
@@ -522,6 +563,7 @@ final class NexusOperations {
       case NEXUS_RETRY -> {
         if (operation.retryTimerId == id) {
           operation.retryTimerId = 0;
+          operation.nextAttemptTimeMillis = 0;
           operation.startTaskId = mutation.addTask(operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
         }
       }
@@ -558,7 +600,9 @@ final class NexusOperations {
 
   private static List<NexusOperationRef> callbackRefs(MutableState state) {
     List<NexusOperationRef> refs = new ArrayList<>();
-    for (Callback callback : state.startedAttributes.getCompletionCallbacksList()) {
+    List<Callback> callbacks = new ArrayList<>(state.startedAttributes.getCompletionCallbacksList());
+    callbacks.addAll(state.attachedCompletionCallbacks);
+    for (Callback callback : callbacks) {
       if (callback.hasNexus() && callback.getNexus().containsHeader(OPERATION_REFERENCE_HEADER)) {
         NexusOperationRef.decode(callback.getNexus().getHeaderOrThrow(OPERATION_REFERENCE_HEADER)).ifPresent(refs::add);
       }

@@ -25,19 +25,35 @@ record NexusTaskToken(ExecutionKey caller, long scheduledEventId, int attempt, b
   }
 
   ByteString encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      out.writeUTF(caller.namespaceId());
-      out.writeUTF(caller.workflowId());
-      out.writeUTF(caller.runId());
+    return ByteString.copyFrom(write(VERSION, caller, out -> {
       out.writeLong(scheduledEventId);
       out.writeInt(attempt);
       out.writeBoolean(cancel);
+    }));
+  }
+
+  /** What follows the version and the execution in an encoding. */
+  interface Fields {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  /** The encoding shared with {@link NexusOperationRef}: a version byte, the execution, then the rest. */
+  static byte[] write(byte version, ExecutionKey execution, Fields rest) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(version);
+      out.writeUTF(execution.namespaceId());
+      out.writeUTF(execution.workflowId());
+      out.writeUTF(execution.runId());
+      rest.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return ByteString.copyFrom(bytes.toByteArray());
+    return bytes.toByteArray();
+  }
+
+  static ExecutionKey readExecution(DataInputStream in) throws IOException {
+    return new ExecutionKey(in.readUTF(), in.readUTF(), in.readUTF());
   }
 
   static NexusTaskToken decode(ByteString token) {
@@ -48,7 +64,7 @@ record NexusTaskToken(ExecutionKey caller, long scheduledEventId, int attempt, b
       if (in.readByte() != VERSION) {
         throw new InvalidArgumentException("Error deserializing task token: not a Nexus task token.");
       }
-      NexusTaskToken decoded = new NexusTaskToken(new ExecutionKey(in.readUTF(), in.readUTF(), in.readUTF()), in.readLong(), in.readInt(),
+      NexusTaskToken decoded = new NexusTaskToken(readExecution(in), in.readLong(), in.readInt(),
           in.readBoolean());
       if (in.available() > 0) {
         throw new InvalidArgumentException("Error deserializing task token: trailing bytes.");

@@ -133,7 +133,7 @@ final class WorkflowStarter {
       if (running) {
         switch (conflictPolicy) {
           case WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING -> {
-            return new StartWorkflowResult(run.runId(), false);
+            return useExisting(workflow, run, request);
           }
           case WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING -> {
             return terminateAndStart(workflow, run, request, signal, parent);
@@ -155,6 +155,45 @@ final class WorkflowStarter {
       return null;
     });
     return new StartWorkflowResult(runId, true);
+  }
+
+  /**
+   * USE_EXISTING: the running run answers. With {@code on_conflict_options} the request's id,
+   * completion callbacks and links are attached to it (WorkflowExecutionOptionsUpdated), as
+   * Temporal does, so that a Nexus operation that found its workflow running is told of its end.
+   */
+  private StartWorkflowResult useExisting(WorkflowKey workflow, CurrentExecution run, StartWorkflowExecutionRequest request) {
+    var options = request.getOnConflictOptions();
+    if (!request.hasOnConflictOptions()
+        || !(options.getAttachRequestId() || options.getAttachCompletionCallbacks() || options.getAttachLinks())) {
+      return new StartWorkflowResult(run.runId(), false);
+    }
+    boolean attached = updater.update(new dev.hourglass.common.ExecutionKey(workflow.namespaceId(), workflow.workflowId(), run.runId()),
+        mutation -> {
+          MutableState state = mutation.state();
+          if (!state.running()) {
+            return false;
+          }
+          var attributes = io.temporal.api.history.v1.WorkflowExecutionOptionsUpdatedEventAttributes.newBuilder();
+          if (options.getAttachRequestId()) {
+            attributes.setAttachedRequestId(request.getRequestId());
+          }
+          if (options.getAttachCompletionCallbacks()) {
+            attributes.addAllAttachedCompletionCallbacks(request.getCompletionCallbacksList());
+            state.attachedCompletionCallbacks.addAll(request.getCompletionCallbacksList());
+          }
+          var event = mutation.unnumbered(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED,
+              e -> e.setWorkflowExecutionOptionsUpdatedEventAttributes(attributes));
+          if (options.getAttachLinks()) {
+            event.addAllLinks(request.getLinksList());
+          }
+          workflowTasks.appendExternal(mutation, java.util.List.of(event));
+          return true;
+        });
+    if (!attached) {
+      throw new ConditionFailedException("the running run of " + workflow.workflowId() + " closed meanwhile");
+    }
+    return new StartWorkflowResult(run.runId(), false, true);
   }
 
   /**

@@ -175,8 +175,42 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       Namespace namespace = namespaces.byName(request.getNamespace());
       validateStart(request);
       StartWorkflowResult result = history.startWorkflow(namespace.id(), withValidSearchAttributes(namespace, request));
-      return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
+      return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started())
+          .setLink(startLink(request, result)).build();
     });
+  }
+
+  /** The link Temporal answers a signal with (a Nexus handler passes it to its caller): the signal's request id on the run. */
+  private static io.temporal.api.common.v1.Link signalLink(String namespace, ExecutionKey run, String requestId) {
+    return io.temporal.api.common.v1.Link.newBuilder().setWorkflowEvent(io.temporal.api.common.v1.Link.WorkflowEvent.newBuilder()
+        .setNamespace(namespace)
+        .setWorkflowId(run.workflowId())
+        .setRunId(run.runId())
+        .setRequestIdRef(io.temporal.api.common.v1.Link.WorkflowEvent.RequestIdReference.newBuilder()
+            .setRequestId(requestId)
+            .setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)))
+        .build();
+  }
+
+  /**
+   * The link Temporal answers a start with (a Nexus handler passes it to its caller): the started
+   * event of a new run, else the request's id on the run that answered it.
+   */
+  private static io.temporal.api.common.v1.Link startLink(StartWorkflowExecutionRequest request, StartWorkflowResult result) {
+    var event = io.temporal.api.common.v1.Link.WorkflowEvent.newBuilder()
+        .setNamespace(request.getNamespace())
+        .setWorkflowId(request.getWorkflowId())
+        .setRunId(result.runId());
+    if (result.started()) {
+      event.setEventRef(io.temporal.api.common.v1.Link.WorkflowEvent.EventReference.newBuilder()
+          .setEventId(1).setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED));
+    } else {
+      event.setRequestIdRef(io.temporal.api.common.v1.Link.WorkflowEvent.RequestIdReference.newBuilder()
+          .setRequestId(request.getRequestId())
+          .setEventType(result.attached() ? io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED
+              : io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED));
+    }
+    return io.temporal.api.common.v1.Link.newBuilder().setWorkflowEvent(event).build();
   }
 
   /** INVALID_ARGUMENT for an unknown search attribute; the others typed as registered. */
@@ -255,8 +289,8 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       Validation.requireName("SignalName", request.getSignalName());
       Validation.requireBlobSize("input", request.getInput());
       history.signal(key, new HistoryEngine.SignalRequest(request.getSignalName(), request.hasInput() ? request.getInput() : null,
-          request.hasHeader() ? request.getHeader() : null, request.getIdentity(), request.getRequestId()));
-      return SignalWorkflowExecutionResponse.getDefaultInstance();
+          request.hasHeader() ? request.getHeader() : null, request.getIdentity(), request.getRequestId(), request.getLinksList()));
+      return SignalWorkflowExecutionResponse.newBuilder().setLink(signalLink(request.getNamespace(), key, request.getRequestId())).build();
     });
   }
 
@@ -300,8 +334,11 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       validateStart(startRequest);
       StartWorkflowResult result = history.signalWithStart(namespace.id(), startRequest, new HistoryEngine.SignalRequest(
           request.getSignalName(), request.hasSignalInput() ? request.getSignalInput() : null, request.hasHeader() ? request.getHeader() : null,
-          request.getIdentity(), request.getRequestId()));
-      return SignalWithStartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
+          request.getIdentity(), request.getRequestId(), request.getLinksList()));
+      return SignalWithStartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started())
+          .setSignalLink(signalLink(request.getNamespace(), new ExecutionKey(namespace.id(), request.getWorkflowId(), result.runId()),
+              request.getRequestId()))
+          .build();
     });
   }
 
