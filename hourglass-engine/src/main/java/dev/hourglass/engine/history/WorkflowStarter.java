@@ -182,12 +182,18 @@ final class WorkflowStarter {
             attributes.addAllAttachedCompletionCallbacks(request.getCompletionCallbacksList());
             state.attachedCompletionCallbacks.addAll(request.getCompletionCallbacksList());
           }
+          // The workflow code need not see it (worker_may_ignore), so it schedules no workflow task.
           var event = mutation.unnumbered(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED,
-              e -> e.setWorkflowExecutionOptionsUpdatedEventAttributes(attributes));
+              e -> e.setWorkflowExecutionOptionsUpdatedEventAttributes(attributes).setWorkerMayIgnore(true));
           if (options.getAttachLinks()) {
             event.addAllLinks(request.getLinksList());
           }
-          workflowTasks.appendExternal(mutation, java.util.List.of(event));
+          if (state.workflowTask != null && state.workflowTask.started()) {
+            state.bufferedEvents.add(event.build());
+            mutation.touch();
+          } else {
+            mutation.appendBuilt(event);
+          }
           return true;
         });
     if (!attached) {
