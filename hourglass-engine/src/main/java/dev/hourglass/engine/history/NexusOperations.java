@@ -599,9 +599,14 @@ final class NexusOperations {
   }
 
   private static List<NexusOperationRef> callbackRefs(MutableState state) {
-    List<NexusOperationRef> refs = new ArrayList<>();
     List<Callback> callbacks = new ArrayList<>(state.startedAttributes.getCompletionCallbacksList());
     callbacks.addAll(state.attachedCompletionCallbacks);
+    return refs(callbacks);
+  }
+
+  /** The operations of this server that the callbacks report to. */
+  static List<NexusOperationRef> refs(List<Callback> callbacks) {
+    List<NexusOperationRef> refs = new ArrayList<>();
     for (Callback callback : callbacks) {
       if (callback.hasNexus() && callback.getNexus().containsHeader(OPERATION_REFERENCE_HEADER)) {
         NexusOperationRef.decode(callback.getNexus().getHeaderOrThrow(OPERATION_REFERENCE_HEADER)).ifPresent(refs::add);
@@ -610,25 +615,36 @@ final class NexusOperations {
     return refs;
   }
 
-  /** NEXUS_COMPLETION_CALLBACK, on the handler's closed run: each calling operation gets the outcome. */
+  /**
+   * NEXUS_COMPLETION_CALLBACK, on the handler's run: the event it names ended what the calling
+   * operations wait for (the run's chain closed, or a workflow update completed); each gets the outcome.
+   */
   void deliverCompletion(TimerRecord task, java.util.function.BiConsumer<ExecutionKey, TimerRecord> deleteTask) {
     ExecutionKey handlerKey = task.execution();
-    record Closed(List<NexusOperationRef> refs, long closeEventId) {}
-    Closed closed = updater.readIfExists(handlerKey, state -> state.running() ? null : new Closed(callbackRefs(state), state.closeEventId));
-    if (closed != null && !closed.refs().isEmpty()) {
-      List<HistoryEvent> events = reader.readEvents(handlerKey, closed.closeEventId(), closed.closeEventId(), 1);
-      if (events.isEmpty()) {
-        throw new IllegalStateException("close event " + closed.closeEventId() + " of " + handlerKey + " is missing");
+    List<NexusOperationRef> runRefs = updater.readIfExists(handlerKey, NexusOperations::callbackRefs);
+    if (runRefs != null) {
+      HistoryEvent event = event(handlerKey, task.eventId());
+      List<NexusOperationRef> refs = runRefs;
+      if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) {
+        HistoryEvent accepted = event(handlerKey, event.getWorkflowExecutionUpdateCompletedEventAttributes().getAcceptedEventId());
+        refs = refs(accepted.getWorkflowExecutionUpdateAcceptedEventAttributes().getAcceptedRequest().getCompletionCallbacksList());
       }
-      HistoryEvent close = events.get(0);
-      for (NexusOperationRef ref : closed.refs()) {
-        updater.updateIfExists(ref.caller(), mutation -> complete(mutation, ref, handlerKey, close));
+      for (NexusOperationRef ref : refs) {
+        updater.updateIfExists(ref.caller(), mutation -> complete(mutation, ref, handlerKey, event));
       }
     }
     deleteTask.accept(handlerKey, task);
   }
 
-  private void complete(ExecutionMutation mutation, NexusOperationRef ref, ExecutionKey handlerKey, HistoryEvent close) {
+  private HistoryEvent event(ExecutionKey key, long eventId) {
+    List<HistoryEvent> events = reader.readEvents(key, eventId, eventId, 1);
+    if (events.isEmpty()) {
+      throw new IllegalStateException("event " + eventId + " of " + key + " is missing");
+    }
+    return events.get(0);
+  }
+
+  private void complete(ExecutionMutation mutation, NexusOperationRef ref, ExecutionKey handlerKey, HistoryEvent end) {
     MutableState state = mutation.state();
     NexusOperationInfo operation = state.nexusOperations.get(ref.scheduledEventId());
     if (!state.running() || operation == null || !operation.attributes.getRequestId().equals(ref.requestId())) {
@@ -636,21 +652,29 @@ final class NexusOperations {
     }
     List<HistoryEvent.Builder> events = new ArrayList<>(2);
     if (!operation.started) {
-      // The handler's workflow ended before its start was recorded here: record both, in order.
+      // The handler's work ended before its start was recorded here: record both, in order.
       events.add(started(mutation, operation, handlerKey.workflowId(), List.of()));
     }
-    events.add(switch (close.getEventType()) {
-      case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED -> {
-        var result = close.getWorkflowExecutionCompletedEventAttributes().getResult();
-        // Nexus carries one value: the first payload of the workflow's result.
-        yield completed(mutation, operation, result.getPayloadsCount() > 0 ? result.getPayloads(0) : Payload.getDefaultInstance());
+    events.add(outcome(mutation, operation, end));
+    end(mutation, operation, events.toArray(HistoryEvent.Builder[]::new));
+  }
+
+  /** The operation's end for the handler's event: a run's close, or an update's completion. */
+  private static HistoryEvent.Builder outcome(ExecutionMutation mutation, NexusOperationInfo operation, HistoryEvent end) {
+    return switch (end.getEventType()) {
+      case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED -> completed(mutation, operation,
+          firstPayload(end.getWorkflowExecutionCompletedEventAttributes().getResult()));
+      case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED -> {
+        var outcome = end.getWorkflowExecutionUpdateCompletedEventAttributes().getOutcome();
+        yield outcome.hasFailure() ? close(mutation, operation, EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED, outcome.getFailure())
+            : completed(mutation, operation, firstPayload(outcome.getSuccess()));
       }
       case EVENT_TYPE_WORKFLOW_EXECUTION_FAILED ->
-          close(mutation, operation, EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED, close.getWorkflowExecutionFailedEventAttributes().getFailure());
+          close(mutation, operation, EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED, end.getWorkflowExecutionFailedEventAttributes().getFailure());
       case EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED -> {
         var canceled = io.temporal.api.failure.v1.CanceledFailureInfo.newBuilder();
-        if (close.getWorkflowExecutionCanceledEventAttributes().hasDetails()) {
-          canceled.setDetails(close.getWorkflowExecutionCanceledEventAttributes().getDetails());
+        if (end.getWorkflowExecutionCanceledEventAttributes().hasDetails()) {
+          canceled.setDetails(end.getWorkflowExecutionCanceledEventAttributes().getDetails());
         }
         yield close(mutation, operation, EventType.EVENT_TYPE_NEXUS_OPERATION_CANCELED,
             Failure.newBuilder().setMessage("operation canceled").setCanceledFailureInfo(canceled).build());
@@ -661,9 +685,13 @@ final class NexusOperations {
       case EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT -> close(mutation, operation, EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED,
           Failure.newBuilder().setMessage("operation exceeded internal timeout")
               .setTimeoutFailureInfo(io.temporal.api.failure.v1.TimeoutFailureInfo.getDefaultInstance()).build());
-      default -> throw new IllegalStateException("not a close event that ends a chain: " + close.getEventType());
-    });
-    end(mutation, operation, events.toArray(HistoryEvent.Builder[]::new));
+      default -> throw new IllegalStateException("not an event that ends a Nexus operation: " + end.getEventType());
+    };
+  }
+
+  /** Nexus carries one value: the first payload of the workflow's (or update's) result. */
+  private static Payload firstPayload(io.temporal.api.common.v1.Payloads payloads) {
+    return payloads.getPayloadsCount() > 0 ? payloads.getPayloads(0) : Payload.getDefaultInstance();
   }
 
   // ---- events ----
