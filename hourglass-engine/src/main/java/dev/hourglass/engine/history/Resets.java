@@ -105,9 +105,10 @@ final class Resets {
         && !request.excludeTypes().contains(ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL);
   }
 
-  /** Events whose state lives in other executions too (children, external requests): not rebuilt yet. */
+  /** Events whose state lives in other executions too (children, external requests, Nexus operations): not rebuilt yet. */
   private static boolean crossesWorkflows(EventType type) {
     return type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED
+        || type == EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED
         || type == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED
         || type == EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
   }
