@@ -27,6 +27,7 @@ import io.temporal.api.nexus.v1.EndpointTarget;
 import io.temporal.api.operatorservice.v1.CreateNexusEndpointRequest;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateStage;
@@ -34,6 +35,8 @@ import io.temporal.failure.NexusOperationFailure;
 import io.temporal.nexus.Nexus;
 import io.temporal.nexus.TemporalOperationHandler;
 import io.temporal.nexus.WorkflowRunOperation;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.NexusOperationHandle;
 import io.temporal.workflow.NexusOperationOptions;
@@ -65,6 +68,9 @@ class NexusOperationIT {
   private static final String CALLER_QUEUE = "nexus-caller";
   private static final String HANDLER_QUEUE = "nexus-handler";
   private static final String ENDPOINT = "greetings-endpoint";
+  /** An endpoint whose handler worker serves another namespace. */
+  private static final String FAR_ENDPOINT = "far-greetings-endpoint";
+  private static final String FAR_NAMESPACE = "nexus-far";
   /** Attempts the flaky operation saw: it fails twice with a retryable error, then answers. */
   private static final AtomicInteger FLAKY_ATTEMPTS = new AtomicInteger();
 
@@ -155,7 +161,7 @@ class NexusOperationIT {
 
   @WorkflowInterface
   public interface CallerWorkflow {
-    /** "sync:NAME", "async:NAME", "cancel:NAME" or "timeout:NAME"; answers the result or what the failure was. */
+    /** "sync:NAME", "async:NAME", "update:VALUE", "far:NAME", "cancel:NAME" or "timeout:NAME"; answers the result or what the failure was. */
     @WorkflowMethod
     String call(String scenario);
   }
@@ -170,11 +176,11 @@ class NexusOperationIT {
         operationOptions.setScheduleToCloseTimeout(Duration.ofSeconds(2));
       }
       GreetingService service = Workflow.newNexusServiceStub(GreetingService.class, NexusServiceOptions.newBuilder()
-          .setEndpoint(ENDPOINT).setOperationOptions(operationOptions.build()).build());
+          .setEndpoint(kind.equals("far") ? FAR_ENDPOINT : ENDPOINT).setOperationOptions(operationOptions.build()).build());
       try {
         return switch (kind) {
           case "sync" -> service.hello(name);
-          case "async", "timeout" -> service.greetLater(name);
+          case "async", "timeout", "far" -> service.greetLater(name);
           case "update" -> service.remember(name);
           case "cancel" -> {
             CancellationScope scope = Workflow.newCancellationScope(() -> {
@@ -197,17 +203,22 @@ class NexusOperationIT {
   @BeforeEach
   void start() {
     FLAKY_ATTEMPTS.set(0);
-    server = new TestingHourglassServer(dataDir);
+    server = new TestingHourglassServer(dataDir, List.of(FAR_NAMESPACE));
     sdk = SdkEnvironment.connect(server.target());
-    OperatorServiceGrpc.newBlockingStub(sdk.service().getRawChannel()).createNexusEndpoint(CreateNexusEndpointRequest.newBuilder()
-        .setSpec(EndpointSpec.newBuilder().setName(ENDPOINT).setTarget(EndpointTarget.newBuilder().setWorker(
-            EndpointTarget.Worker.newBuilder().setNamespace(SdkEnvironment.NAMESPACE).setTaskQueue(HANDLER_QUEUE))))
-        .build());
+    createEndpoint(ENDPOINT, SdkEnvironment.NAMESPACE);
+    createEndpoint(FAR_ENDPOINT, FAR_NAMESPACE);
     sdk.startWorker(CALLER_QUEUE, worker -> worker.registerWorkflowImplementationTypes(CallerWorkflowImpl.class));
     sdk.startWorker(HANDLER_QUEUE, worker -> {
       worker.registerWorkflowImplementationTypes(HandlerWorkflowImpl.class);
       worker.registerNexusServiceImplementation(new GreetingServiceImpl());
     });
+  }
+
+  private void createEndpoint(String name, String namespace) {
+    OperatorServiceGrpc.newBlockingStub(sdk.service().getRawChannel()).createNexusEndpoint(CreateNexusEndpointRequest.newBuilder()
+        .setSpec(EndpointSpec.newBuilder().setName(name).setTarget(EndpointTarget.newBuilder().setWorker(
+            EndpointTarget.Worker.newBuilder().setNamespace(namespace).setTaskQueue(HANDLER_QUEUE))))
+        .build());
   }
 
   @AfterEach
@@ -240,6 +251,22 @@ class NexusOperationIT {
     HistoryEvent started = events("async-1").stream().filter(event -> event.getEventType() == EVENT_TYPE_NEXUS_OPERATION_STARTED)
         .findFirst().orElseThrow();
     assertThat(started.getNexusOperationStartedEventAttributes().getOperationToken()).isNotEmpty();
+  }
+
+  @Test
+  void operationsReachHandlersInAnotherNamespace() {
+    WorkflowClient farClient = WorkflowClient.newInstance(sdk.service(), WorkflowClientOptions.newBuilder().setNamespace(FAR_NAMESPACE).build());
+    WorkerFactory farWorkers = WorkerFactory.newInstance(farClient);
+    Worker worker = farWorkers.newWorker(HANDLER_QUEUE);
+    worker.registerWorkflowImplementationTypes(HandlerWorkflowImpl.class);
+    worker.registerNexusServiceImplementation(new GreetingServiceImpl());
+    farWorkers.start();
+    try {
+      assertThat(call("far-1", "far:Cy")).isEqualTo("Hello later Cy");
+      assertThat(farClient.newUntypedWorkflowStub("handler-Cy").getResult(String.class)).isEqualTo("Hello later Cy");
+    } finally {
+      SdkEnvironment.shutdown(farWorkers);
+    }
   }
 
   @Test

@@ -13,6 +13,8 @@ final class NexusOperationInfo {
   /** The scheduled event's attributes, with the timeouts as capped at schedule. */
   NexusOperationScheduledEventAttributes attributes;
   String endpointTaskQueue = "";
+  /** The namespace of the endpoint's task queue (the caller's, or another of this server). */
+  String endpointNamespaceId = "";
   long scheduledTimeMillis;
   /** Attempt of the request in flight (start, or cancel once requested). */
   int attempt = 1;

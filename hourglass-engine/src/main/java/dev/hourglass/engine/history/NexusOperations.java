@@ -6,7 +6,9 @@ import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.InvalidArgumentException;
+import dev.hourglass.common.NamespaceNotFoundException;
 import dev.hourglass.common.NotFoundException;
+import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.matching.PollerInfo;
 import dev.hourglass.store.TaskKind;
 import dev.hourglass.store.TaskRecord;
@@ -44,7 +46,7 @@ import java.util.function.Function;
 
 /**
  * Nexus operations, caller side and the server's part of the handler side, for endpoints whose
- * target is a worker task queue (what the SDKs' workers serve).
+ * target is a worker task queue (what the SDKs' workers serve), in any namespace of this server.
  *
  * <p>The caller's ScheduleNexusOperation command writes NexusOperationScheduled and a Nexus task in
  * the endpoint's task queue, in one transaction. A handler worker polls it (the start request),
@@ -82,15 +84,15 @@ final class NexusOperations {
   private final WorkflowTasks workflowTasks;
   private final HistoryReader reader;
   private final Function<String, Optional<Endpoint>> endpoints;
-  private final Function<String, String> namespaceNames;
+  private final NamespaceRegistry namespaces;
 
   NexusOperations(ExecutionUpdater updater, WorkflowTasks workflowTasks, HistoryReader reader, Function<String, Optional<Endpoint>> endpoints,
-      Function<String, String> namespaceNames) {
+      NamespaceRegistry namespaces) {
     this.updater = requireNonNull(updater, "updater is null");
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.reader = requireNonNull(reader, "reader is null");
     this.endpoints = requireNonNull(endpoints, "endpoints is null");
-    this.namespaceNames = requireNonNull(namespaceNames, "namespaceNames is null");
+    this.namespaces = requireNonNull(namespaces, "namespaces is null");
   }
 
   // ---- the caller's commands ----
@@ -141,9 +143,10 @@ final class NexusOperations {
           + "not call (see docs/compatibility.md).");
     }
     String targetNamespace = endpoint.getSpec().getTarget().getWorker().getNamespace();
-    if (!targetNamespace.equals(namespaceNames.apply(state.namespaceId))) {
-      throw new InvalidArgumentException("endpoint \"" + endpointName + "\" targets namespace " + targetNamespace
-          + "; this Hourglass version routes Nexus operations within the caller's namespace only (see docs/compatibility.md).");
+    try {
+      namespaces.byName(targetNamespace);
+    } catch (NamespaceNotFoundException e) {
+      throw new InvalidArgumentException("endpoint \"" + endpointName + "\" targets namespace " + targetNamespace + ", which does not exist");
     }
     return endpoint;
   }
@@ -171,8 +174,9 @@ final class NexusOperations {
     operation.scheduledEventId = scheduled.getEventId();
     operation.attributes = attributes;
     operation.endpointTaskQueue = endpoint.getSpec().getTarget().getWorker().getTaskQueue();
+    operation.endpointNamespaceId = namespaces.byName(endpoint.getSpec().getTarget().getWorker().getNamespace()).id();
     operation.scheduledTimeMillis = mutation.nowMillis();
-    operation.startTaskId = mutation.addTask(operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
+    operation.startTaskId = mutation.addTask(operation.endpointNamespaceId, operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
     long scheduleToClose = Durations.toMillis(attributes.getScheduleToCloseTimeout());
     if (scheduleToClose > 0) {
       operation.scheduleToCloseTimerId = mutation.addTimer(mutation.nowMillis() + scheduleToClose, TimerKind.NEXUS_SCHEDULE_TO_CLOSE,
@@ -240,7 +244,7 @@ final class NexusOperations {
       state.bufferedEvents.add(canceledEvent.build());
       return;
     }
-    operation.cancelTaskId = mutation.addTask(operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
+    operation.cancelTaskId = mutation.addTask(operation.endpointNamespaceId, operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
   }
 
   // ---- the handler's side: tasks ----
@@ -251,7 +255,7 @@ final class NexusOperations {
     try {
       response = updater.update(task.execution(), mutation -> {
         MutableState state = mutation.state();
-        mutation.deleteTask(task.taskQueue(), TaskKind.NEXUS, task.taskId());
+        mutation.deleteTask(task.queueNamespaceId(), task.taskQueue(), TaskKind.NEXUS, task.taskId());
         NexusOperationInfo operation = state.nexusOperations.get(task.scheduledEventId());
         if (!state.running() || operation == null) {
           return null;
@@ -339,7 +343,7 @@ final class NexusOperations {
 
   /** The caller's scheduled event as a Nexus link (the handler links the workflow it starts to it). */
   private io.temporal.api.nexus.v1.Link scheduledEventLink(MutableState state, long scheduledEventId) {
-    String url = "temporal:///namespaces/" + encode(namespaceNames.apply(state.namespaceId)) + "/workflows/" + encode(state.workflowId)
+    String url = "temporal:///namespaces/" + encode(namespaces.nameOf(state.namespaceId)) + "/workflows/" + encode(state.workflowId)
         + "/" + encode(state.runId) + "/history?referenceType=EventReference&eventID=" + scheduledEventId
         + "&eventType=" + EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED.name();
     return io.temporal.api.nexus.v1.Link.newBuilder()
@@ -564,13 +568,13 @@ final class NexusOperations {
         if (operation.retryTimerId == id) {
           operation.retryTimerId = 0;
           operation.nextAttemptTimeMillis = 0;
-          operation.startTaskId = mutation.addTask(operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
+          operation.startTaskId = mutation.addTask(operation.endpointNamespaceId, operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
         }
       }
       case NEXUS_CANCEL_RETRY -> {
         if (operation.cancelRetryTimerId == id) {
           operation.cancelRetryTimerId = 0;
-          operation.cancelTaskId = mutation.addTask(operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
+          operation.cancelTaskId = mutation.addTask(operation.endpointNamespaceId, operation.endpointTaskQueue, TaskKind.NEXUS, operation.scheduledEventId);
         }
       }
       default -> throw new IllegalArgumentException("not a Nexus timer: " + kind);
@@ -771,7 +775,7 @@ final class NexusOperations {
         operation.requestTimeoutTimerId, operation.retryTimerId, operation.cancelRequestTimeoutTimerId, operation.cancelRetryTimerId}) {
       mutation.deleteTimer(timerId);
     }
-    mutation.deleteTask(operation.endpointTaskQueue, TaskKind.NEXUS, operation.startTaskId);
-    mutation.deleteTask(operation.endpointTaskQueue, TaskKind.NEXUS, operation.cancelTaskId);
+    mutation.deleteTask(operation.endpointNamespaceId, operation.endpointTaskQueue, TaskKind.NEXUS, operation.startTaskId);
+    mutation.deleteTask(operation.endpointNamespaceId, operation.endpointTaskQueue, TaskKind.NEXUS, operation.cancelTaskId);
   }
 }

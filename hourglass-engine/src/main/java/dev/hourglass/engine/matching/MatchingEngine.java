@@ -81,7 +81,7 @@ public final class MatchingEngine {
 
   /** A task was committed to the backlog: dispatch it. */
   public void addTask(TaskRecord task) {
-    TaskQueueKey key = new TaskQueueKey(task.execution().namespaceId(), task.taskQueue(), task.kind());
+    TaskQueueKey key = new TaskQueueKey(task.queueNamespaceId(), task.taskQueue(), task.kind());
     switch (task.kind()) {
       case WORKFLOW -> workflowQueue(key).add(task);
       case ACTIVITY -> activityQueue(key).add(task);
