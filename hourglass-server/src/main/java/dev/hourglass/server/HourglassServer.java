@@ -128,7 +128,9 @@ public final class HourglassServer implements AutoCloseable {
           timerExecutor, TimerQueueConfig.defaults(), metrics.registry());
       SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
       VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
-      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
+      NexusEndpointRegistry nexusEndpoints = new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock);
+      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes,
+          nexusEndpoints::byName);
       historyRef.set(history);
       ShardController ownedShards = shards;
       database.onRecovery(() -> {
@@ -147,8 +149,7 @@ public final class HourglassServer implements AutoCloseable {
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
           .addService(io.grpc.ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, VERSION, visibility),
               new ClientFeatures()))
-          .addService(new OperatorService(namespaces, searchAttributes,
-              new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)))
+          .addService(new OperatorService(namespaces, searchAttributes, nexusEndpoints))
           .addService(health.getHealthService())
           .intercept(new RpcMetricsInterceptor(metrics.registry()))
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
