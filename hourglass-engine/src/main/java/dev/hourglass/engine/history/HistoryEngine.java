@@ -13,6 +13,7 @@ import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.matching.PollerInfo;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.engine.timer.TimerTarget;
 import dev.hourglass.engine.visibility.SearchAttributeValidator;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
@@ -487,19 +488,24 @@ public final class HistoryEngine {
   // ---- timers ----
 
   /** A durable timer is due: apply what it guards, if that still matters. */
-  public void fireTimer(TimerRecord timer) {
+  public TimerTarget.Fired fireTimer(TimerRecord timer) {
     TimerKind kind = TimerKind.fromCode(timer.kind());
     if (kind.crossesExecutions()) {
       fireTransfer(kind, timer);
-      return;
+      // A transfer task deletes its row in a change of the execution that wrote it; if that one
+      // was deleted before the task ran, nothing could.
+      return updater.exists(timer.execution()) ? TimerTarget.Fired.HANDLED : TimerTarget.Fired.EXECUTION_GONE;
     }
     try {
       updater.update(timer.execution(), mutation -> {
         onTimer(mutation, kind, timer);
         return null;
       });
+      return TimerTarget.Fired.HANDLED;
     } catch (NotFoundException e) {
-      // The execution is gone (deleted): the timer has nothing to do.
+      // The execution is gone (deleted): the timer has nothing to do, and no change of the
+      // execution can delete its row any more.
+      return TimerTarget.Fired.EXECUTION_GONE;
     }
   }
 
