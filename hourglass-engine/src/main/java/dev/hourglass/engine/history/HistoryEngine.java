@@ -568,7 +568,6 @@ public final class HistoryEngine {
         workflowTasks.flushBuffered(mutation);
         outcomes.timeOut(mutation);
       }
-      case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
       case WORKFLOW_BACKOFF -> FirstWorkflowTaskBackoff.onTimer(mutation, timer.timerId(), workflowTasks);
       case NEXUS_SCHEDULE_TO_CLOSE, NEXUS_SCHEDULE_TO_START, NEXUS_START_TO_CLOSE, NEXUS_REQUEST_TIMEOUT, NEXUS_RETRY,
           NEXUS_CANCEL_REQUEST_TIMEOUT, NEXUS_CANCEL_RETRY -> nexusOperations.onTimer(mutation, kind, timer);
