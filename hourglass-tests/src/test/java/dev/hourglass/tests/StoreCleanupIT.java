@@ -71,6 +71,28 @@ class StoreCleanupIT {
     }
   }
 
+  @WorkflowInterface
+  public interface Echo {
+    @WorkflowMethod
+    String echo(String value);
+  }
+
+  @WorkflowInterface
+  public interface StartsAndLeaves {
+    @WorkflowMethod
+    void run(String childInput);
+  }
+
+  /** Initiates a child and closes in the same workflow task: the child is never started. */
+  public static class StartsAndLeavesImpl implements StartsAndLeaves {
+    @Override
+    public void run(String childInput) {
+      Echo child = Workflow.newChildWorkflowStub(Echo.class, io.temporal.workflow.ChildWorkflowOptions.newBuilder()
+          .setWorkflowId(Workflow.getInfo().getWorkflowId() + "-child").build());
+      io.temporal.workflow.Async.function(child::echo, childInput);
+    }
+  }
+
   public static class WaitsImpl implements Waits {
     @Override
     public void waitHere() {}
@@ -107,6 +129,23 @@ class StoreCleanupIT {
   }
 
   @Test
+  void aClosedParentKeepsItsUnstartedChildButNotTheChildsStartRequest() throws Exception {
+    sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(StartsAndLeavesImpl.class));
+    String bigInput = "x".repeat(300_000);
+    sdk.client().newWorkflowStub(StartsAndLeaves.class, WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE)
+        .setWorkflowId("leaves").build()).run(bigInput);
+
+    // As in Temporal, the closed parent still lists the child it initiated as pending.
+    var described = sdk.service().blockingStub().describeWorkflowExecution(
+        io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder().setNamespace(SdkEnvironment.NAMESPACE)
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId("leaves")).build());
+    assertThat(described.getPendingChildrenList()).singleElement()
+        .satisfies(child -> assertThat(child.getWorkflowId()).isEqualTo("leaves-child"));
+    // Its start request (with the input, which history keeps) is no longer in the closed run's state.
+    assertThat(stateBytes("leaves")).as("size of the closed parent's state").isLessThan(bigInput.length() / 10);
+  }
+
+  @Test
   void aTimerRowOfAGoneExecutionIsDeletedWhenItFires() throws Exception {
     // A row left behind by an execution that no longer exists, due now.
     writeWhileDown("INSERT INTO timers (shard_id, timer_id, fire_time, namespace_id, workflow_id, run_id, kind, event_id, attempt, name)"
@@ -134,6 +173,17 @@ class StoreCleanupIT {
       try (ResultSet rows = statement.executeQuery()) {
         assertThat(rows.next()).as("namespace %s exists", SdkEnvironment.NAMESPACE).isTrue();
         return rows.getString(1);
+      }
+    }
+  }
+
+  private int stateBytes(String workflowId) throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement statement = connection.prepareStatement("SELECT state FROM executions WHERE workflow_id = ?")) {
+      statement.setString(1, workflowId);
+      try (ResultSet rows = statement.executeQuery()) {
+        assertThat(rows.next()).as("execution row of %s", workflowId).isTrue();
+        return rows.getBytes(1).length;
       }
     }
   }
