@@ -30,10 +30,12 @@ final class SqlVisibilityStore implements VisibilityStore {
 
   private final ReadQueries reads;
   private final ShardWriters writer;
+  private final SqlDialect dialect;
 
-  SqlVisibilityStore(ReadQueries reads, ShardWriters writer) {
+  SqlVisibilityStore(ReadQueries reads, ShardWriters writer, SqlDialect dialect) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
+    this.dialect = requireNonNull(dialect, "dialect is null");
   }
 
   @Override
@@ -60,9 +62,31 @@ final class SqlVisibilityStore implements VisibilityStore {
   @Override
   public long count(VisibilityQuery query) {
     List<Object> parameters = new ArrayList<>();
+    String sql = countSql(query, parameters);
+    return reads.list(sql, statement -> bind(statement, parameters), row -> row.getLong(1)).get(0);
+  }
+
+  private static String countSql(VisibilityQuery query, List<Object> parameters) {
     StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM visibility v");
     appendWhere(sql, parameters, query);
-    return reads.list(sql.toString(), statement -> bind(statement, parameters), row -> row.getLong(1)).get(0);
+    return sql.toString();
+  }
+
+  @Override
+  public void load(List<VisibilityRecord> records) {
+    await(writer.submit(session -> {
+      for (VisibilityRecord record : records) {
+        upsert(session, record);
+      }
+    }));
+  }
+
+  @Override
+  public List<String> explain(VisibilityQuery query, boolean count, int limit) {
+    List<Object> parameters = new ArrayList<>();
+    String sql = count ? countSql(query, parameters) : listSql(query, limit, parameters);
+    return reads.list(dialect.explainPrefix() + sql, statement -> bind(statement, parameters),
+        row -> row.getString(dialect.planColumn()));
   }
 
   @Override
