@@ -75,6 +75,11 @@ class ScheduleCommandsTest {
     assertThat(listed.out().lines().findFirst().orElseThrow()).matches("\\s+ScheduleId\\s+WorkflowType\\s+Paused\\s+NextRun\\s+Notes");
     assertThat(listed.out()).containsPattern("greet-hourly\\s+Greeting\\s+false");
     assertThat(JSON.readTree(cli.run("schedule", "list", "-o", "json").out()).get(0).get("scheduleId").asText()).isEqualTo("greet-hourly");
+    assertThat(cli.run("schedule", "list", "-q", "TemporalSchedulePaused = false").out()).contains("greet-hourly");
+    assertThat(JSON.readTree(cli.run("schedule", "list", "-q", "ScheduleId = 'other'", "-o", "json").out())).isEmpty();
+    CliResult badQuery = cli.run("schedule", "list", "-q", "WorkflowType = 'Greeting'");
+    assertThat(badQuery.exitCode()).as(badQuery.toString()).isEqualTo(1);
+    assertThat(badQuery.err()).isEqualTo("Error: INVALID_ARGUMENT: invalid query filter for schedules: cannot filter on \"WorkflowType\"\n");
 
     CliResult updated = cli.run("schedule", "update", "-s", "greet-hourly", "--cron", "0 7 * * mon-fri", "--time-zone", "Europe/Paris",
         "--type", "Greeting", "-t", TASK_QUEUE, "--paused");

@@ -190,6 +190,30 @@ class WorkflowCommandsTest {
   }
 
   @Test
+  void deleteRemovesARunningWorkflowAndItsHistory() throws Exception {
+    String id = "delete-" + UUID.randomUUID();
+    cli.run("workflow", "start", "--type", "Waiting", "-t", TASK_QUEUE, "-w", id);
+
+    CliResult deleted = cli.run("workflow", "delete", "-w", id);
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    assertThat(deleted.out()).isEqualTo("Delete workflow succeeded\n");
+    CliResult describe = cli.run("workflow", "describe", "-w", id);
+    assertThat(describe.exitCode()).as(describe.toString()).isEqualTo(1);
+    assertThat(describe.err()).startsWith("Error: NOT_FOUND: ");
+    assertThat(cli.run("workflow", "count", "-q", "WorkflowId = '" + id + "'").out()).isEqualTo("Total: 0\n");
+
+    String completed = "delete-json-" + UUID.randomUUID();
+    cli.run("workflow", "execute", "--type", "Greeting", "-t", TASK_QUEUE, "-w", completed, "--input", "\"Hi\"", "--input", "\"Bo\"");
+    CliResult json = cli.run("workflow", "delete", "-w", completed, "-o", "json");
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(JSON.readTree(json.out()).isObject()).isTrue();
+
+    CliResult again = cli.run("workflow", "delete", "-w", completed);
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+  }
+
+  @Test
   void timedOutWorkflowExitsWith3() {
     CliResult result = cli.run("workflow", "execute", "--type", "Waiting", "-t", TASK_QUEUE, "--execution-timeout", "1s");
 
