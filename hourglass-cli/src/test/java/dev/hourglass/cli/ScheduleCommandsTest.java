@@ -94,6 +94,37 @@ class ScheduleCommandsTest {
   }
 
   @Test
+  void everyCommandPrintsTheServersAnswerAsJsonAndAnUnknownScheduleIsNotFound() throws Exception {
+    CliResult created = cli.run("schedule", "create", "-s", "greet-json", "--cron", "@yearly", "--type", "Greeting", "-t", TASK_QUEUE,
+        "-o", "json");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    assertThat(JSON.readTree(created.out()).has("conflictToken")).as(created.out()).isTrue();
+    String[][] commands = {
+        {"schedule", "toggle", "-s", "greet-json", "--pause", "--reason", "r"},
+        {"schedule", "trigger", "-s", "greet-json"},
+        {"schedule", "backfill", "-s", "greet-json", "--start-time", "2025-01-01T00:00:00Z", "--end-time", "2025-01-02T00:00:00Z"},
+        {"schedule", "update", "-s", "greet-json", "--cron", "@monthly", "--type", "Greeting", "-t", TASK_QUEUE},
+        {"schedule", "delete", "-s", "greet-json"}};
+    for (String[] command : commands) {
+      CliResult json = cli.run(concat(command, "-o", "json"));
+      assertThat(json.exitCode()).as(json.toString()).isZero();
+      assertThat(JSON.readTree(json.out()).isObject()).as(json.toString()).isTrue();
+    }
+    // Deleted by the last command: each is now about a schedule the server does not know.
+    for (String[] command : commands) {
+      CliResult unknown = cli.run(command);
+      assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+      assertThat(unknown.err()).as(unknown.toString()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+    }
+  }
+
+  private static String[] concat(String[] command, String... more) {
+    String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
+    System.arraycopy(more, 0, all, command.length, more.length);
+    return all;
+  }
+
+  @Test
   void aScheduleNeedsATime() {
     CliResult result = cli.run("schedule", "create", "-s", "never", "--type", "Greeting", "-t", TASK_QUEUE);
 
