@@ -717,12 +717,11 @@ final class Schedules {
     if (state.updateTimeMillis > 0) {
       info.setUpdateTime(Timestamps.fromMillis(state.updateTimeMillis));
     }
-    if (!state.schedule.getState().getPaused()) {
-      ScheduleTimes times = new ScheduleTimes(state.schedule.getSpec());
-      long limit = state.schedule.getState().getLimitedActions() ? state.schedule.getState().getRemainingActions() : FUTURE_ACTIONS;
-      for (long nominal : times.between(Math.max(now, state.processedUntilMillis), Long.MAX_VALUE, (int) Math.min(FUTURE_ACTIONS, limit))) {
-        info.addFutureActionTimes(Timestamps.fromMillis(times.withJitter(state.scheduleId, nominal)));
-      }
+    // Shown while paused too, as Temporal's scheduler does: the times the spec gives, taken once unpaused.
+    ScheduleTimes times = new ScheduleTimes(state.schedule.getSpec());
+    long limit = state.schedule.getState().getLimitedActions() ? state.schedule.getState().getRemainingActions() : FUTURE_ACTIONS;
+    for (long nominal : times.between(Math.max(now, state.processedUntilMillis), Long.MAX_VALUE, (int) Math.min(FUTURE_ACTIONS, limit))) {
+      info.addFutureActionTimes(Timestamps.fromMillis(times.withJitter(state.scheduleId, nominal)));
     }
     return info.build();
   }

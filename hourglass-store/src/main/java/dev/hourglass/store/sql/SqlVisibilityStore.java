@@ -205,11 +205,16 @@ final class SqlVisibilityStore implements VisibilityStore {
 
   /**
    * Rows strictly after {@code after} in the order: (k1, ..., kn, run_id) compared
-   * lexicographically, written out as ORs (row-value comparison cannot mix directions).
+   * lexicographically, written out as ORs (row-value comparison cannot mix directions), behind a
+   * redundant bound on k1 alone ({@code k1 <= ?} descending). The bound is what lets the
+   * database seek to the position in the index: neither SQLite nor PostgreSQL derives an index
+   * range from the ORs, and without it a deep page walked the index from the first row.
    */
   private static void appendKeyset(StringBuilder sql, List<Object> parameters, List<SortColumn> order, List<Object> after) {
     List<SortColumn> keys = new ArrayList<>(order);
     keys.add(new SortColumn("run_id", lastDescending(order)));
+    sql.append(" AND v.").append(column(keys.get(0))).append(keys.get(0).descending() ? " <= ?" : " >= ?");
+    parameters.add(after.get(0));
     sql.append(" AND (");
     for (int i = 0; i < keys.size(); i++) {
       if (i > 0) {
