@@ -287,6 +287,11 @@ if [ "$what" = visibility ]; then
     fi
     "${CLIENT_JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench visibility-fill "${store_flag[@]}" --runs "$vis_runs" \
       | tee "$WORK/$target-plans.txt" || failures=$((failures + 1))
+    if [ "$target" = hourglass-pg ]; then
+      # Planner statistics for the bulk-loaded tables, as autovacuum would gather them soon after
+      # a load; without them (autovacuum off) PostgreSQL guessed a 0.5 s plan for one query.
+      psql -q "$PG_SERVER/$PG_DATABASE" -c "ANALYZE" || true
+    fi
     start_target "$target"
     [ -n "${port_of[$target]:-}" ] || continue
     "${CLIENT_JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench visibility --target "$target" --address "127.0.0.1:${port_of[$target]}" \
