@@ -214,6 +214,36 @@ class WorkflowCommandsTest {
   }
 
   @Test
+  void signalCancelAndTerminateAsJsonAndOnAClosedWorkflow() throws Exception {
+    for (String[] command : new String[][] {{"signal", "--name", "other"}, {"cancel"}, {"terminate", "--reason", "json"}}) {
+      // A workflow of its own for each: a cancel request ends a Waiting workflow.
+      String id = "json-" + command[0] + "-" + UUID.randomUUID();
+      cli.run("workflow", "start", "--type", "Waiting", "-t", TASK_QUEUE, "-w", id);
+      String[] full = concat(new String[] {"workflow", command[0], "-w", id}, java.util.Arrays.copyOfRange(command, 1, command.length));
+      CliResult json = cli.run(concat(full, "-o", "json"));
+      assertThat(json.exitCode()).as(json.toString()).isZero();
+      assertThat(JSON.readTree(json.out()).isObject()).as(json.toString()).isTrue();
+
+      cli.run("workflow", "terminate", "-w", id);
+      CliResult closed = cli.run(full);
+      if (command[0].equals("cancel")) {
+        // As in Temporal, asking a closed workflow to cancel succeeds and changes nothing.
+        assertThat(closed.exitCode()).as(closed.toString()).isZero();
+      } else {
+        // Temporal's answer: NOT_FOUND ("workflow execution already completed").
+        assertThat(closed.exitCode()).as(closed.toString()).isEqualTo(1);
+        assertThat(closed.err()).as(closed.toString()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+      }
+    }
+  }
+
+  private static String[] concat(String[] command, String... more) {
+    String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
+    System.arraycopy(more, 0, all, command.length, more.length);
+    return all;
+  }
+
+  @Test
   void timedOutWorkflowExitsWith3() {
     CliResult result = cli.run("workflow", "execute", "--type", "Waiting", "-t", TASK_QUEUE, "--execution-timeout", "1s");
 
