@@ -106,7 +106,7 @@ class ScheduleCommandsTest {
         {"schedule", "update", "-s", "greet-json", "--cron", "@monthly", "--type", "Greeting", "-t", TASK_QUEUE},
         {"schedule", "delete", "-s", "greet-json"}};
     for (String[] command : commands) {
-      CliResult json = cli.run(concat(command, "-o", "json"));
+      CliResult json = cli.run(CliHarness.concat(command, "-o", "json"));
       assertThat(json.exitCode()).as(json.toString()).isZero();
       assertThat(JSON.readTree(json.out()).isObject()).as(json.toString()).isTrue();
     }
@@ -116,12 +116,6 @@ class ScheduleCommandsTest {
       assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
       assertThat(unknown.err()).as(unknown.toString()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
     }
-  }
-
-  private static String[] concat(String[] command, String... more) {
-    String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
-    System.arraycopy(more, 0, all, command.length, more.length);
-    return all;
   }
 
   @Test

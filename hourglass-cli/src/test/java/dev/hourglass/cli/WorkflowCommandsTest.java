@@ -219,8 +219,9 @@ class WorkflowCommandsTest {
       // A workflow of its own for each: a cancel request ends a Waiting workflow.
       String id = "json-" + command[0] + "-" + UUID.randomUUID();
       cli.run("workflow", "start", "--type", "Waiting", "-t", TASK_QUEUE, "-w", id);
-      String[] full = concat(new String[] {"workflow", command[0], "-w", id}, java.util.Arrays.copyOfRange(command, 1, command.length));
-      CliResult json = cli.run(concat(full, "-o", "json"));
+      String[] full = CliHarness.concat(new String[] {"workflow", command[0], "-w", id},
+          java.util.Arrays.copyOfRange(command, 1, command.length));
+      CliResult json = cli.run(CliHarness.concat(full, "-o", "json"));
       assertThat(json.exitCode()).as(json.toString()).isZero();
       assertThat(JSON.readTree(json.out()).isObject()).as(json.toString()).isTrue();
 
@@ -235,12 +236,6 @@ class WorkflowCommandsTest {
         assertThat(closed.err()).as(closed.toString()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
       }
     }
-  }
-
-  private static String[] concat(String[] command, String... more) {
-    String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
-    System.arraycopy(more, 0, all, command.length, more.length);
-    return all;
   }
 
   @Test
