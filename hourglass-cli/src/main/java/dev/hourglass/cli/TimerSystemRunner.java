@@ -6,6 +6,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.hourglass.server.HourglassServer;
 import dev.hourglass.server.ServerStartException;
+import dev.hourglass.ui.HourglassUi;
+import dev.hourglass.ui.UiStartException;
+import java.util.Optional;
 import dev.hourglass.timers.TimerSystem;
 import dev.hourglass.timers.TimerSystemOptions;
 import java.io.PrintWriter;
@@ -49,7 +52,7 @@ final class TimerSystemRunner implements UpRunner {
   @Override
   public int run(UpOptions options, PrintWriter out, PrintWriter err) throws InterruptedException {
     requireNonNull(options, "options is null");
-    configureLogging(options.logLevel());
+    configureLogging(options.logLevel(), options.logFormat());
     TimerSystem system;
     try {
       system = TimerSystem.start(options.system());
@@ -62,11 +65,27 @@ final class TimerSystemRunner implements UpRunner {
       err.flush();
       return EXIT_FAILURE;
     }
-    addShutdownHook.accept(new Thread(system::close, "hourglass-up-shutdown"));
+    Optional<HourglassUi> ui;
+    try {
+      // The UI shows the embedded server; with --temporal-address that server has its own.
+      ui = system.server().isPresent() ? WebUiLauncher.start(options.ui(), system.server().get()) : Optional.empty();
+    } catch (UiStartException e) {
+      system.close();
+      err.println(e.getMessage());
+      err.flush();
+      return EXIT_FAILURE;
+    }
+    addShutdownHook.accept(new Thread(() -> {
+      ui.ifPresent(HourglassUi::close);
+      system.close();
+    }, "hourglass-up-shutdown"));
     printWhereEverythingIs(system, out);
+    WebUiLauncher.printUrl(ui, out);
+    out.flush();
     try {
       system.awaitTermination();
     } catch (InterruptedException e) {
+      ui.ifPresent(HourglassUi::close);
       system.close();
       throw e;
     }
@@ -79,6 +98,7 @@ final class TimerSystemRunner implements UpRunner {
       HourglassServer server = system.server().get();
       out.println("Hourglass server listening on " + server.target());
       out.println("Data: " + server.dataLocation());
+      DevServerRunner.printManagement(server, out);
     } else {
       out.println("Using the server at " + system.temporalAddress());
     }
@@ -109,7 +129,7 @@ final class TimerSystemRunner implements UpRunner {
    * logging, the level flag applies as for {@code server start-dev}, and Spring's and Tomcat's
    * INFO chatter is kept out.
    */
-  private static void configureLogging(LogLevel level) {
+  private static void configureLogging(LogLevel level, LogFormat format) {
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
     // Tomcat logs through java.util.logging: route it to Logback like everything else.
     if (!SLF4JBridgeHandler.isInstalled()) {
@@ -129,6 +149,7 @@ final class TimerSystemRunner implements UpRunner {
         context.getLogger(name).setLevel(Level.OFF);
       }
       level.applyTo(context);
+      format.applyTo(context);
     }
   }
 }

@@ -136,7 +136,9 @@ class UpProcessTest {
         Main.class.getName(), "up",
         "--port", Integer.toString(apiPort),
         "--server-port", Integer.toString(serverPort),
-        "--db-filename", db.toString());
+        "--management-port", "0",
+        "--db-filename", db.toString(),
+        "--headless");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> {

@@ -16,6 +16,11 @@ import dev.hourglass.engine.visibility.VisibilityService;
 import dev.hourglass.server.api.ClientFeatures;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
+import dev.hourglass.server.management.GrpcHealthReporter;
+import dev.hourglass.server.management.ManagementHttpServer;
+import dev.hourglass.server.management.Readiness;
+import dev.hourglass.server.management.RpcMetricsInterceptor;
+import dev.hourglass.server.management.ServerMetrics;
 import dev.hourglass.store.Stores;
 import dev.hourglass.store.Database;
 import dev.hourglass.store.sql.SqlStores;
@@ -59,16 +64,20 @@ public final class HourglassServer implements AutoCloseable {
   private final ShardController shards;
   private final Server grpcServer;
   private final List<ExecutorService> executors;
+  private final ServerMetrics metrics;
+  private final ManagementHttpServer management;
   private final int port;
   private final AtomicInteger closed = new AtomicInteger();
 
   private HourglassServer(ServerOptions options, Database database, ShardController shards, Server grpcServer,
-      List<ExecutorService> executors) {
+      List<ExecutorService> executors, ServerMetrics metrics, ManagementHttpServer management) {
     this.options = options;
     this.database = database;
     this.shards = shards;
     this.grpcServer = grpcServer;
     this.executors = executors;
+    this.metrics = metrics;
+    this.management = management;
     this.port = grpcServer.getPort();
   }
 
@@ -82,10 +91,13 @@ public final class HourglassServer implements AutoCloseable {
   public static HourglassServer start(ServerOptions options) {
     requireNonNull(options, "options is null");
     checkPortFree(options);
+    ServerMetrics metrics = new ServerMetrics();
+    ManagementHttpServer management = startManagement(options, metrics);
     Database database;
     try {
-      database = SqlStores.open(options.store());
+      database = SqlStores.open(options.store(), metrics.registry());
     } catch (FailedPreconditionException | java.io.UncheckedIOException e) {
+      closeManagement(management, metrics);
       throw new ServerStartException("Cannot start: " + e.getMessage(), e);
     }
     List<ExecutorService> executors = new ArrayList<>();
@@ -109,15 +121,20 @@ public final class HourglassServer implements AutoCloseable {
       namespaces.ensure(ServerOptions.DEFAULT_NAMESPACE);
       options.namespaces().forEach(namespaces::ensure);
 
-      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock);
+      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock, metrics.registry());
       AtomicReference<HistoryEngine> historyRef = new AtomicReference<>();
       TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
       shards = new ShardController(stores.shards(), stores.timers(), options.shardCount(), processName(), clock, timerTarget,
-          timerExecutor, TimerQueueConfig.defaults());
+          timerExecutor, TimerQueueConfig.defaults(), metrics.registry());
       SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
       VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
       HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
       historyRef.set(history);
+      ShardController ownedShards = shards;
+      database.onRecovery(() -> {
+        ownedShards.rescanTimers();
+        matching.rescanBacklogs();
+      });
       shards.start();
       // Retention deletes wait for commits: a thread of their own, never the shared scheduler's.
       java.util.concurrent.ScheduledThreadPoolExecutor retention = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
@@ -133,6 +150,7 @@ public final class HourglassServer implements AutoCloseable {
           .addService(new OperatorService(namespaces, searchAttributes,
               new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)))
           .addService(health.getHealthService())
+          .intercept(new RpcMetricsInterceptor(metrics.registry()))
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)
           .build();
@@ -144,10 +162,15 @@ public final class HourglassServer implements AutoCloseable {
             : e.getMessage();
         throw new ServerStartException("Cannot start: " + reason, e);
       }
-      health.setStatus("temporal.api.workflowservice.v1.WorkflowService", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-      health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-      HourglassServer server = new HourglassServer(options, database, shards, grpcServer, executors);
-      log.atInfo().addKeyValue("address", server.target()).addKeyValue("store", database.location()).log("Hourglass server started");
+      Readiness readiness = new Readiness(database, shards);
+      executors.add(GrpcHealthReporter.start(health, readiness));
+      if (management != null) {
+        management.setReadiness(readiness::check);
+      }
+      HourglassServer server = new HourglassServer(options, database, shards, grpcServer, executors, metrics, management);
+      log.atInfo().addKeyValue("address", server.target()).addKeyValue("store", database.location())
+          .addKeyValue("managementPort", server.managementPort().isPresent() ? server.managementPort().getAsInt() : "off")
+          .log("Hourglass server started");
       return server;
     } catch (RuntimeException e) {
       if (shards != null) {
@@ -155,8 +178,30 @@ public final class HourglassServer implements AutoCloseable {
       }
       executors.forEach(ExecutorService::shutdownNow);
       database.close();
+      closeManagement(management, metrics);
       throw e;
     }
+  }
+
+  private static ManagementHttpServer startManagement(ServerOptions options, ServerMetrics metrics) {
+    if (options.managementPort() == ServerOptions.MANAGEMENT_OFF) {
+      return null;
+    }
+    try {
+      return ManagementHttpServer.start(options.ip(), options.managementPort(), metrics.registry());
+    } catch (IOException e) {
+      metrics.close();
+      String reason = isAddressInUse(e) ? "management port " + options.managementPort() + " on " + options.ip() + " is already in use"
+          : "cannot serve the management port " + options.managementPort() + ": " + e.getMessage();
+      throw new ServerStartException("Cannot start: " + reason, e);
+    }
+  }
+
+  private static void closeManagement(ManagementHttpServer management, ServerMetrics metrics) {
+    if (management != null) {
+      management.close();
+    }
+    metrics.close();
   }
 
   /**
@@ -225,6 +270,11 @@ public final class HourglassServer implements AutoCloseable {
     return options.ip() + ":" + port();
   }
 
+  /** The port of the management endpoints ({@code /metrics}, {@code /health/…}), when they are served. */
+  public java.util.OptionalInt managementPort() {
+    return management == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(management.port());
+  }
+
   /** Where this server's data lives: the SQLite file, or the PostgreSQL URL without credentials. */
   public String dataLocation() {
     return database.location();
@@ -264,6 +314,7 @@ public final class HourglassServer implements AutoCloseable {
       }
     }
     database.close();
+    closeManagement(management, metrics);
     log.atInfo().addKeyValue("address", target()).log("Hourglass server stopped");
   }
 }

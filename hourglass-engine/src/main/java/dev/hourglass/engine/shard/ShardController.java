@@ -9,6 +9,8 @@ import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
 import dev.hourglass.store.ShardStore;
 import dev.hourglass.store.TimerStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -28,8 +30,10 @@ public final class ShardController implements AutoCloseable {
   private final List<ShardContext> shards;
 
   public ShardController(ShardStore shardStore, TimerStore timerStore, int requestedShardCount, String owner, Clock clock,
-      TimerTarget timerTarget, ExecutorService timerFiringExecutor, TimerQueueConfig timerConfig) {
+      TimerTarget timerTarget, ExecutorService timerFiringExecutor, TimerQueueConfig timerConfig, MeterRegistry metrics) {
     requireNonNull(shardStore, "shardStore is null");
+    Counter acquisitions = Counter.builder("shard_acquisitions").description("Shards this process acquired (took ownership of)")
+        .register(metrics);
     this.shardCount = shardStore.shardCount(requestedShardCount);
     if (shardCount != requestedShardCount) {
       log.atInfo().addKeyValue("shardCount", shardCount)
@@ -38,7 +42,8 @@ public final class ShardController implements AutoCloseable {
     this.shards = IntStream.range(0, shardCount)
         .mapToObj(shardId -> {
           long rangeId = shardStore.acquireShard(shardId, owner);
-          TimerQueue timers = new TimerQueue(shardId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig);
+          acquisitions.increment();
+          TimerQueue timers = new TimerQueue(shardId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig, metrics);
           return new ShardContext(shardId, rangeId, timers);
         })
         .toList();
@@ -52,6 +57,16 @@ public final class ShardController implements AutoCloseable {
 
   public int shardCount() {
     return shardCount;
+  }
+
+  /** Shards this process owns now, for readiness. */
+  public int ownedShardCount() {
+    return shards.size();
+  }
+
+  /** Every owned shard's timer queue reads its window again (after a store outage, see {@link TimerQueue#rescan}). */
+  public void rescanTimers() {
+    shards.forEach(shard -> shard.timerQueue().rescan());
   }
 
   public ShardContext shardFor(WorkflowKey workflow) {
