@@ -10,11 +10,14 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: bench/run.sh [all|workflows|timers] [options]
+Usage: bench/run.sh [all|workflows|timers|visibility] [options]
 
   all (default)         workflows (activity, then empty), then timers
   workflows             only the workflow throughput/latency benchmarks
   timers                only the timer benchmark
+  visibility            List/CountWorkflowExecutions on a store filled with --runs closed runs
+                        (Hourglass targets only: bench visibility-fill writes the store before
+                        the server starts on it, then bench visibility measures over gRPC)
 
 Options:
   --count N             workflows per workflow benchmark (default 2000)
@@ -24,6 +27,8 @@ Options:
   --sleep D             timer duration in seconds (default 30)
   --start-rate R        timer workflow starts per second (default 100)
   --timers-large        timers with N=10000, D=300 s
+  --runs N              closed runs for visibility (default 1000000)
+  --repeat N            measured calls per visibility query (default 20)
   --targets LIST        comma-separated subset of reference,hourglass,hourglass-pg
                         (default reference,hourglass)
   --store S             sqlite (default), postgresql or both: which store(s) the Hourglass
@@ -53,11 +58,13 @@ timer_count=1000
 timer_sleep=30
 timer_rate=100
 heap=1g
+vis_runs=1000000
+vis_repeat=20
 
 need_value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    all|workflows|timers) what=$1 ;;
+    all|workflows|timers|visibility) what=$1 ;;
     --count) need_value "$@"; wf_count=$2; shift ;;
     --concurrency) need_value "$@"; wf_concurrency=$2; shift ;;
     --warmup) need_value "$@"; wf_warmup=$2; shift ;;
@@ -65,6 +72,8 @@ while [ $# -gt 0 ]; do
     --sleep) need_value "$@"; timer_sleep=$2; shift ;;
     --start-rate) need_value "$@"; timer_rate=$2; shift ;;
     --timers-large) timer_count=10000; timer_sleep=300 ;;
+    --runs) need_value "$@"; vis_runs=$2; shift ;;
+    --repeat) need_value "$@"; vis_repeat=$2; shift ;;
     --targets) need_value "$@"; targets=${2//,/ }; shift ;;
     --store)
       need_value "$@"
@@ -171,6 +180,14 @@ wait_ready() { # target group port log
   return 1
 }
 
+create_pg_database() { # log
+  if ! psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $PG_DATABASE" >"$1" 2>&1; then
+    skip hourglass-pg "cannot create database $PG_DATABASE on $PG_SERVER: $(tail -n 1 "$1")"
+    return 1
+  fi
+  pg_created=1
+}
+
 start_target() { # target
   local target=$1 port log
   port=$(free_port)
@@ -198,11 +215,9 @@ start_target() { # target
         skipped[hourglass-pg]=${skipped[hourglass]}
         return 0
       fi
-      if ! psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $PG_DATABASE" >"$log" 2>&1; then
-        skip hourglass-pg "cannot create database $PG_DATABASE on $PG_SERVER: $(tail -n 1 "$log")"
+      if [ "$pg_created" -eq 0 ] && ! create_pg_database "$log"; then
         return 0
       fi
-      pg_created=1
       set -m
       JAVA_OPTS="-Xmx$heap ${JAVA_OPTS:-}" "$ROOT/hourglass" server start \
         --port "$port" --db-url "$PG_SERVER/$PG_DATABASE" >>"$log" 2>&1 &
@@ -256,6 +271,37 @@ fi
 
 echo "-- machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -n 1)"
 echo "-- commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); work dir $WORK"
+
+# Visibility: per Hourglass target, fill its store while no server has it open, start the server
+# on it, measure, stop it (a million runs are written once per target, not per query).
+if [ "$what" = visibility ]; then
+  for target in $targets; do
+    [ "$target" != reference ] || continue
+    [ -z "${skipped[$target]:-}" ] || continue
+    echo "-- filling the $target store with $vis_runs closed runs"
+    if [ "$target" = hourglass ]; then
+      store_flag=(--db-filename "$WORK/bench.db")
+    else
+      create_pg_database "$WORK/$target.log" || continue
+      store_flag=(--db-url "$PG_SERVER/$PG_DATABASE")
+    fi
+    "${CLIENT_JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench visibility-fill "${store_flag[@]}" --runs "$vis_runs" \
+      | tee "$WORK/$target-plans.txt" || failures=$((failures + 1))
+    if [ "$target" = hourglass-pg ]; then
+      # Planner statistics for the bulk-loaded tables, as autovacuum would gather them soon after
+      # a load; without them (autovacuum off) PostgreSQL guessed a 0.5 s plan for one query.
+      psql -q "$PG_SERVER/$PG_DATABASE" -c "ANALYZE" || true
+    fi
+    start_target "$target"
+    [ -n "${port_of[$target]:-}" ] || continue
+    "${CLIENT_JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench visibility --target "$target" --address "127.0.0.1:${port_of[$target]}" \
+      --runs "$vis_runs" --repeat "$vis_repeat" 2>>"$WORK/bench-$target.stderr.log" | tee -a "$RESULTS" || failures=$((failures + 1))
+    kill -TERM -- "-${server_groups[-1]}" 2>/dev/null || true
+  done
+  [ "$failures" -eq 0 ]
+  exit
+fi
+
 for target in $targets; do
   start_target "$target"
 done

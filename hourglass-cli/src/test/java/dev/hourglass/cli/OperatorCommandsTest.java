@@ -69,6 +69,28 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void namespaceAndSearchAttributeChangesAsJson() throws Exception {
+    CliResult created = cli.run("operator", "namespace", "create", "json-ns", "-o", "json");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    assertThat(JSON.readTree(created.out()).isObject()).isTrue();
+    CliResult updated = cli.run("operator", "namespace", "update", "json-ns", "--description", "as json", "-o", "json");
+    assertThat(updated.exitCode()).as(updated.toString()).isZero();
+    assertThat(JSON.readTree(updated.out()).at("/namespaceInfo/description").asText()).isEqualTo("as json");
+
+    CliResult added = cli.run("operator", "search-attribute", "create", "-n", "json-ns", "--name", "Region", "--type", "Keyword",
+        "-o", "json");
+    assertThat(added.exitCode()).as(added.toString()).isZero();
+    assertThat(JSON.readTree(added.out()).isObject()).isTrue();
+    CliResult removed = cli.run("operator", "search-attribute", "remove", "-n", "json-ns", "--name", "Region", "-o", "json");
+    assertThat(removed.exitCode()).as(removed.toString()).isZero();
+    assertThat(JSON.readTree(removed.out()).isObject()).isTrue();
+
+    CliResult unknown = cli.run("operator", "namespace", "update", "no-such-ns", "--description", "x");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+    assertThat(unknown.err()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+  }
+
+  @Test
   void creatingAnExistingNamespaceFails() {
     CliResult result = cli.run("operator", "namespace", "create", "default");
 

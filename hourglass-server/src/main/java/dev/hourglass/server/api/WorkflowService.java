@@ -953,13 +953,24 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   @Override
   public void listSchedules(ListSchedulesRequest request, StreamObserver<ListSchedulesResponse> observer) {
     Rpc.unary(observer, () -> {
-      if (!request.getQuery().isBlank()) {
-        throw new dev.hourglass.common.InvalidArgumentException("ListSchedules with a query is not supported by this Hourglass version; "
-            + "list without one (see docs/schedules.md).");
+      String namespaceId = namespaces.byName(request.getNamespace()).id();
+      if (request.getQuery().isBlank()) {
+        // Every schedule, in id order, from the current-run index.
+        return history.listSchedules(namespaceId, request.getMaximumPageSize(), request.getNextPageToken());
       }
-      return history.listSchedules(namespaces.byName(request.getNamespace()).id(), request.getMaximumPageSize(),
-          request.getNextPageToken());
+      // Filtered: through visibility, as Temporal lists schedules (the scheduler executions' rows).
+      VisibilityService.Page page = visibility.listSchedules(namespaceId, request.getQuery(), HistoryEngine.schedulerWorkflowIdPrefix(),
+          request.getMaximumPageSize(), request.getNextPageToken());
+      return history.listSchedules(namespaceId, page.executions(), page.nextPageToken());
     });
+  }
+
+  @Override
+  public void countSchedules(CountSchedulesRequest request, StreamObserver<CountSchedulesResponse> observer) {
+    Rpc.unary(observer, () -> CountSchedulesResponse.newBuilder()
+        .setCount(visibility.countSchedules(namespaces.byName(request.getNamespace()).id(), request.getQuery(),
+            HistoryEngine.schedulerWorkflowIdPrefix()))
+        .build());
   }
 
   @Override

@@ -77,7 +77,7 @@ public final class PostgresDatabase implements Database {
     this.readers = readers;
     this.availability = availability;
     this.reads = new ReadQueries(readers, availability);
-    this.stores = SqlStores.stores(reads, writer);
+    this.stores = SqlStores.stores(reads, writer, SqlDialect.postgresql());
   }
 
   /** {@link #open(StoreConfig.Postgres, MeterRegistry)} with the store's metrics kept nowhere (tests). */

@@ -16,6 +16,11 @@ interface SqlDialect {
   /** Flyway location of this dialect's migrations. */
   String migrationLocation();
 
+  /** Prefix that makes a query answer its plan, one step per row in the column {@link #planColumn}. */
+  String explainPrefix();
+
+  int planColumn();
+
   static SqlDialect postgresql() {
     return new SqlDialect() {
       @Override
@@ -34,6 +39,16 @@ interface SqlDialect {
       @Override
       public String migrationLocation() {
         return "classpath:db/migration/postgresql";
+      }
+
+      @Override
+      public String explainPrefix() {
+        return "EXPLAIN ";
+      }
+
+      @Override
+      public int planColumn() {
+        return 1;
       }
     };
   }
@@ -57,6 +72,17 @@ interface SqlDialect {
       @Override
       public String migrationLocation() {
         return "classpath:db/migration/sqlite";
+      }
+
+      @Override
+      public String explainPrefix() {
+        return "EXPLAIN QUERY PLAN ";
+      }
+
+      @Override
+      public int planColumn() {
+        // id, parent, notused, detail
+        return 4;
       }
     };
   }
