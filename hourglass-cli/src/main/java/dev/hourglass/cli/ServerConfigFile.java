@@ -20,6 +20,7 @@ import java.util.List;
  *   ip: 0.0.0.0
  *   port: 7233
  *   namespaces: [orders]
+ *   advertiseAddress: hourglass-1.internal:7233
  * database:
  *   url: postgresql://hourglass@127.0.0.1:5432/hourglass
  *   user: hourglass
@@ -28,14 +29,14 @@ import java.util.List;
  * </pre>
  */
 record ServerConfigFile(Server server, DatabaseSection database, String logLevel) {
-  record Server(String ip, Integer port, List<String> namespaces, Integer shards) {}
+  record Server(String ip, Integer port, List<String> namespaces, Integer shards, String advertiseAddress) {}
 
   record DatabaseSection(String url, String user, String password) {}
 
   static final ServerConfigFile EMPTY = new ServerConfigFile(null, null, null);
 
   Server serverOrEmpty() {
-    return server == null ? new Server(null, null, null, null) : server;
+    return server == null ? new Server(null, null, null, null, null) : server;
   }
 
   DatabaseSection databaseOrEmpty() {

@@ -15,8 +15,11 @@ import java.util.List;
  *     PostgreSQL database (which must exist; its schema is created or migrated)
  * @param namespaces namespaces to register at start besides {@code default}
  * @param shardCount number of history shards; fixed for the life of a database
+ * @param advertiseAddress host:port other server processes on the same database use to forward
+ *     requests to this one; empty for the default: {@code ip:port}, or this host's name and the
+ *     port when listening on every interface
  */
-public record ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount) {
+public record ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount, String advertiseAddress) {
   public static final int DEFAULT_PORT = 7233;
   public static final int DEFAULT_SHARD_COUNT = 16;
   public static final String DEFAULT_NAMESPACE = "default";
@@ -25,12 +28,20 @@ public record ServerOptions(String ip, int port, StoreConfig store, List<String>
     requireNonNull(ip, "ip is null");
     requireNonNull(store, "store is null");
     namespaces = List.copyOf(requireNonNull(namespaces, "namespaces is null"));
+    requireNonNull(advertiseAddress, "advertiseAddress is null");
+    if (!advertiseAddress.isEmpty() && !advertiseAddress.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:.]+\\]:\\d{1,5}")) {
+      throw new IllegalArgumentException("advertise address must be HOST:PORT: " + advertiseAddress);
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
     }
     if (shardCount < 1 || shardCount > 1024) {
       throw new IllegalArgumentException("shardCount must be between 1 and 1024: " + shardCount);
     }
+  }
+
+  public ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount) {
+    this(ip, port, store, namespaces, shardCount, "");
   }
 
   /** Options on a SQLite file, as {@code start-dev} and embedded servers use. */
@@ -55,26 +66,30 @@ public record ServerOptions(String ip, int port, StoreConfig store, List<String>
   }
 
   public ServerOptions withIp(String ip) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, advertiseAddress);
   }
 
   public ServerOptions withPort(int port) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, advertiseAddress);
   }
 
   public ServerOptions withDbFile(Path dbFile) {
-    return new ServerOptions(ip, port, new StoreConfig.Sqlite(dbFile), namespaces, shardCount);
+    return new ServerOptions(ip, port, new StoreConfig.Sqlite(dbFile), namespaces, shardCount, advertiseAddress);
   }
 
   public ServerOptions withStore(StoreConfig store) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, advertiseAddress);
   }
 
   public ServerOptions withNamespaces(List<String> namespaces) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, advertiseAddress);
   }
 
   public ServerOptions withShardCount(int shardCount) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, advertiseAddress);
+  }
+
+  public ServerOptions withAdvertiseAddress(String advertiseAddress) {
+    return new ServerOptions(ip, port, store, namespaces, shardCount, advertiseAddress);
   }
 }

@@ -51,7 +51,7 @@ public final class PostgresDatabase implements Database {
     this.writerPool = writerPool;
     this.writer = writer;
     this.readers = readers;
-    this.stores = SqlStores.stores(new ReadQueries(readers), writer);
+    this.stores = SqlStores.stores(new ReadQueries(readers), writer, SqlDialect.postgresql());
   }
 
   /**

@@ -54,7 +54,7 @@ public final class SqliteDatabase implements Database {
     this.lock = lock;
     this.writer = writer;
     this.readers = readers;
-    this.stores = SqlStores.stores(new ReadQueries(readers), writer);
+    this.stores = SqlStores.stores(new ReadQueries(readers), writer, SqlDialect.sqlite());
   }
 
   /**
