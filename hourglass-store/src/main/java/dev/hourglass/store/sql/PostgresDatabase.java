@@ -44,14 +44,17 @@ public final class PostgresDatabase implements Database {
   private final HikariDataSource writerPool;
   private final ShardWriters writer;
   private final HikariDataSource readers;
+  private final HikariDataSource clusterPool;
   private final Stores stores;
 
-  private PostgresDatabase(StoreConfig.Postgres config, HikariDataSource writerPool, ShardWriters writer, HikariDataSource readers) {
+  private PostgresDatabase(StoreConfig.Postgres config, HikariDataSource writerPool, ShardWriters writer, HikariDataSource readers,
+      HikariDataSource clusterPool) {
     this.config = config;
     this.writerPool = writerPool;
     this.writer = writer;
     this.readers = readers;
-    this.stores = SqlStores.stores(new ReadQueries(readers), writer, SqlDialect.postgresql());
+    this.clusterPool = clusterPool;
+    this.stores = SqlStores.stores(new ReadQueries(readers), writer, LeaseTransactions.onPool(clusterPool), SqlDialect.postgresql());
   }
 
   /**
@@ -64,6 +67,7 @@ public final class PostgresDatabase implements Database {
     requireNonNull(config, "config is null");
     HikariDataSource writerPool = null;
     HikariDataSource readers = null;
+    HikariDataSource clusterPool = null;
     try {
       // Flyway opens connections of its own (one for its lock, one to migrate): not the pool's.
       // Given URL and credentials apart, it logs the URL without the password.
@@ -71,6 +75,7 @@ public final class PostgresDatabase implements Database {
           .connectRetries(0), SqlDialect.postgresql(), config.location());
       writerPool = pool(config, "hourglass-pg-writers", WRITERS, false);
       readers = pool(config, "hourglass-pg-readers", READER_POOL_SIZE, true);
+      clusterPool = clusterPool(config);
       // The pool hands out connections with auto-commit off, one per writer; after a lost
       // connection a writer closes it (back to the pool, which discards it) and asks for the next.
       List<GroupCommitWriter> writers = new ArrayList<>();
@@ -84,19 +89,37 @@ public final class PostgresDatabase implements Database {
       }
       ShardWriters writer = new ShardWriters(writers);
       log.atInfo().addKeyValue("url", config.location()).addKeyValue("user", config.user()).log("PostgreSQL store opened");
-      return new PostgresDatabase(config, writerPool, writer, readers);
+      return new PostgresDatabase(config, writerPool, writer, readers, clusterPool);
     } catch (HikariPool.PoolInitializationException | SQLException | FlywayException e) {
+      closeQuietly(clusterPool);
       closeQuietly(readers);
       closeQuietly(writerPool);
       throw new FailedPreconditionException(describe(config, e));
     } catch (RuntimeException e) {
+      closeQuietly(clusterPool);
       closeQuietly(readers);
       closeQuietly(writerPool);
       throw e;
     }
   }
 
+  /**
+   * Two connections for heartbeats and shard leases, apart from the writers and readers so load
+   * cannot delay a renewal. Their statements are bounded: a renewal that hangs on a dead network
+   * or a lock must fail well within the lease, not after it (the watchdog gives the shards up
+   * anyway, but a failed renewal is retried a second later).
+   */
+  private static HikariDataSource clusterPool(StoreConfig.Postgres config) {
+    return pool(config, "hourglass-pg-cluster", 2, false, "2");
+  }
+
   private static HikariDataSource pool(StoreConfig.Postgres config, String name, int size, boolean autoCommit) {
+    return pool(config, name, size, autoCommit, null);
+  }
+
+  /** @param statementTimeoutSeconds a bound on every statement and socket read of the pool's connections, or null */
+  private static HikariDataSource pool(StoreConfig.Postgres config, String name, int size, boolean autoCommit,
+      String statementTimeoutSeconds) {
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(config.jdbcUrl());
     hikari.setUsername(config.user());
@@ -110,6 +133,12 @@ public final class PostgresDatabase implements Database {
     hikari.setInitializationFailTimeout(1);
     hikari.addDataSourceProperty("ApplicationName", "hourglass");
     hikari.addDataSourceProperty("connectTimeout", "5");
+    if (statementTimeoutSeconds != null) {
+      hikari.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeoutSeconds + "s");
+      hikari.addDataSourceProperty("socketTimeout", Integer.toString(Integer.parseInt(statementTimeoutSeconds) + 1));
+      hikari.setConnectionTimeout(2_000);
+      hikari.setValidationTimeout(1_000);
+    }
     return new HikariDataSource(hikari);
   }
 
@@ -160,6 +189,7 @@ public final class PostgresDatabase implements Database {
   @Override
   public void close() {
     writer.close();
+    clusterPool.close();
     readers.close();
     writerPool.close();
     log.atInfo().addKeyValue("url", config.location()).log("PostgreSQL store closed");

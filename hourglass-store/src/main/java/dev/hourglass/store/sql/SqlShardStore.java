@@ -16,23 +16,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@link ShardStore} on SQL. Lease changes go through the writer like every other write, so they
- * are ordered with the shard's execution writes; a lease taken by one statement sequence under
- * {@code SELECT ... FOR UPDATE} cannot interleave with another process taking it at the same time.
+ * {@link ShardStore} on SQL. Lease and membership statements run in {@link LeaseTransactions}
+ * (connections of their own on PostgreSQL); taking the leases reads the shard rows
+ * {@code FOR UPDATE} first, so two processes taking them at once are serialized, and the second
+ * sees the first's live lease.
  */
 final class SqlShardStore implements ShardStore {
   private final ReadQueries reads;
   private final ShardWriters writer;
+  private final LeaseTransactions leases;
   private final ShardSql.Clocked clocked;
 
-  SqlShardStore(ReadQueries reads, ShardWriters writer, SqlDialect dialect) {
+  SqlShardStore(ReadQueries reads, ShardWriters writer, LeaseTransactions leases, SqlDialect dialect) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
+    this.leases = requireNonNull(leases, "leases is null");
     this.clocked = ShardSql.Clocked.of(requireNonNull(dialect, "dialect is null"));
   }
 
@@ -72,101 +73,114 @@ final class SqlShardStore implements ShardStore {
 
   @Override
   public Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl) {
-    AtomicReference<Optional<Map<Integer, Long>>> result = new AtomicReference<>(Optional.empty());
-    writer.submit(session -> {
-      // Set again on every run: a batch that failed is replayed, running this operation twice.
-      result.set(Optional.empty());
-      for (int shardId = 0; shardId < shardCount; shardId++) {
-        insertShard(session, shardId);
+    return leases.run(connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(ShardSql.INSERT_SHARD)) {
+        for (int shardId = 0; shardId < shardCount; shardId++) {
+          insert.setInt(1, shardId);
+          insert.executeUpdate();
+        }
       }
-      List<ShardLease> leases = new ArrayList<>();
-      long now = readLeases(session.statement(clocked.selectLeasesForUpdate()), leases);
-      boolean heldByAnother = leases.stream()
-          .anyMatch(lease -> lease.expiresAtMillis() > now && !lease.owner().equals(owner));
+      List<ShardLease> held = new ArrayList<>();
+      long now;
+      try (PreparedStatement select = connection.prepareStatement(clocked.selectLeasesForUpdate())) {
+        now = readLeases(select, held);
+      }
+      boolean heldByAnother = held.stream().anyMatch(lease -> lease.expiresAtMillis() > now && !lease.owner().equals(owner));
       if (heldByAnother) {
-        return;
+        return Optional.<Map<Integer, Long>>empty();
       }
-      PreparedStatement take = session.statement(clocked.takeLease());
       Map<Integer, Long> rangeIds = new TreeMap<>();
-      for (ShardLease lease : leases) {
-        take.setString(1, owner);
-        take.setLong(2, ttl.toMillis());
-        take.setInt(3, lease.shardId());
-        take.executeUpdate();
-        rangeIds.put(lease.shardId(), lease.rangeId() + 1);
+      try (PreparedStatement take = connection.prepareStatement(clocked.takeLease())) {
+        for (ShardLease lease : held) {
+          take.setString(1, owner);
+          take.setLong(2, ttl.toMillis());
+          take.setInt(3, lease.shardId());
+          take.executeUpdate();
+          rangeIds.put(lease.shardId(), lease.rangeId() + 1);
+        }
       }
-      result.set(Optional.of(rangeIds));
-    }).join();
-    return result.get();
+      return Optional.of(rangeIds);
+    });
   }
 
   @Override
   public boolean renewLeases(String owner, Map<Integer, Long> rangeIds, Duration ttl) {
-    AtomicBoolean renewed = new AtomicBoolean();
-    writer.submit(session -> {
-      PreparedStatement renew = session.statement(clocked.renewLease());
+    return leases.run(connection -> {
       int updated = 0;
-      for (Map.Entry<Integer, Long> shard : rangeIds.entrySet()) {
-        renew.setLong(1, ttl.toMillis());
-        renew.setInt(2, shard.getKey());
-        renew.setString(3, owner);
-        renew.setLong(4, shard.getValue());
-        updated += renew.executeUpdate();
+      try (PreparedStatement renew = connection.prepareStatement(clocked.renewLease())) {
+        for (Map.Entry<Integer, Long> shard : rangeIds.entrySet()) {
+          renew.setLong(1, ttl.toMillis());
+          renew.setInt(2, shard.getKey());
+          renew.setString(3, owner);
+          renew.setLong(4, shard.getValue());
+          updated += renew.executeUpdate();
+        }
       }
-      renewed.set(updated == rangeIds.size());
-    }).join();
-    return renewed.get();
+      return updated == rangeIds.size();
+    });
   }
 
   @Override
   public void releaseLeases(String owner, Map<Integer, Long> rangeIds) {
-    writer.submit(session -> {
-      PreparedStatement release = session.statement(ShardSql.RELEASE_LEASE);
-      for (Map.Entry<Integer, Long> shard : rangeIds.entrySet()) {
-        release.setInt(1, shard.getKey());
-        release.setString(2, owner);
-        release.setLong(3, shard.getValue());
-        release.executeUpdate();
+    leases.run(connection -> {
+      try (PreparedStatement release = connection.prepareStatement(ShardSql.RELEASE_LEASE)) {
+        for (Map.Entry<Integer, Long> shard : rangeIds.entrySet()) {
+          release.setInt(1, shard.getKey());
+          release.setString(2, owner);
+          release.setLong(3, shard.getValue());
+          release.executeUpdate();
+        }
       }
-    }).join();
+      return null;
+    });
   }
 
   @Override
   public void heartbeat(String memberId, String address, Duration forgetAfter) {
-    writer.submit(session -> {
-      PreparedStatement heartbeat = session.statement(clocked.heartbeat());
-      heartbeat.setString(1, memberId);
-      heartbeat.setString(2, address);
-      heartbeat.executeUpdate();
-      PreparedStatement forget = session.statement(clocked.forgetMembers());
-      forget.setLong(1, forgetAfter.toMillis());
-      forget.executeUpdate();
-    }).join();
+    leases.run(connection -> {
+      try (PreparedStatement heartbeat = connection.prepareStatement(clocked.heartbeat());
+          PreparedStatement forget = connection.prepareStatement(clocked.forgetMembers())) {
+        heartbeat.setString(1, memberId);
+        heartbeat.setString(2, address);
+        heartbeat.executeUpdate();
+        forget.setLong(1, forgetAfter.toMillis());
+        forget.executeUpdate();
+      }
+      return null;
+    });
   }
 
   @Override
   public void leave(String memberId) {
-    writer.submit(session -> {
-      PreparedStatement delete = session.statement(ShardSql.DELETE_MEMBER);
-      delete.setString(1, memberId);
-      delete.executeUpdate();
-    }).join();
+    leases.run(connection -> {
+      try (PreparedStatement delete = connection.prepareStatement(ShardSql.DELETE_MEMBER)) {
+        delete.setString(1, memberId);
+        delete.executeUpdate();
+      }
+      return null;
+    });
   }
 
   @Override
   public ClusterState clusterState() {
-    List<ClusterMember> members = reads.list(clocked.selectMembers(), statement -> {},
-        row -> new ClusterMember(row.getString(1), row.getString(2), row.getLong(3), row.getLong(4)));
-    // Read after the members, so no heartbeat looks newer than "now".
-    AtomicLong now = new AtomicLong();
-    List<ShardLease> leases = reads.list(clocked.selectLeases(), statement -> {}, row -> {
-      now.set(row.getLong(5));
-      return lease(row);
+    return leases.run(connection -> {
+      List<ClusterMember> members = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(clocked.selectMembers()); ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          members.add(new ClusterMember(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4)));
+        }
+      }
+      // Read after the members, so no heartbeat looks newer than "now".
+      List<ShardLease> shards = new ArrayList<>();
+      long now;
+      try (PreparedStatement select = connection.prepareStatement(clocked.selectLeases())) {
+        now = readLeases(select, shards);
+      }
+      if (shards.isEmpty()) {
+        now = members.stream().mapToLong(ClusterMember::heartbeatAtMillis).max().orElse(0);
+      }
+      return new ClusterState(members, shards, now);
     });
-    if (leases.isEmpty()) {
-      now.set(members.stream().mapToLong(ClusterMember::heartbeatAtMillis).max().orElse(0));
-    }
-    return new ClusterState(members, leases, now.get());
   }
 
   private static void insertShard(WriterSession session, int shardId) throws SQLException {

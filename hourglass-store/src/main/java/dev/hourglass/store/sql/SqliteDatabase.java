@@ -54,7 +54,7 @@ public final class SqliteDatabase implements Database {
     this.lock = lock;
     this.writer = writer;
     this.readers = readers;
-    this.stores = SqlStores.stores(new ReadQueries(readers), writer, SqlDialect.sqlite());
+    this.stores = SqlStores.stores(new ReadQueries(readers), writer, LeaseTransactions.onWriter(writer), SqlDialect.sqlite());
   }
 
   /**
