@@ -120,7 +120,7 @@ public final class HourglassServer implements AutoCloseable {
         throw new ServerStartException("Cannot start: " + reason, e);
       }
       started.add(grpcServer::shutdownNow);
-      membership.start(advertiseAddress(options, grpcServer.getPort()));
+      membership.start(advertiseAddress(options, grpcServer.getPort()), options.advertiseAddress().isEmpty());
       health.setStatus("temporal.api.workflowservice.v1.WorkflowService", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       HourglassServer server = new HourglassServer(options, database, membership, forwarder, grpcServer, grpcExecutor);

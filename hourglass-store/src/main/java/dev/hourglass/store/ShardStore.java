@@ -22,9 +22,10 @@ public interface ShardStore {
   /**
    * Takes all {@code shardCount} shards for {@code owner} under new range ids with leases of
    * {@code ttl}, in one transaction — unless another owner's lease on any of them has not expired
-   * yet, in which case nothing changes and the result is empty.
+   * yet, in which case nothing changes and the result is empty. Leases of {@code deadOwner} (a
+   * holder known to be gone) count as expired.
    */
-  Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl);
+  Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl, Optional<String> deadOwner);
 
   /**
    * Extends the leases {@code owner} holds under {@code rangeIds} to {@code ttl} from now; false

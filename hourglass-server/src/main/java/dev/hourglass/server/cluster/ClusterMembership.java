@@ -42,6 +42,7 @@ public final class ClusterMembership implements AutoCloseable {
   private final ShardStore store;
   private final String memberId;
   private volatile String address = "";
+  private volatile boolean addressIsThisHosts;
   private final int requestedShardCount;
   private final LeaseSettings settings;
   private final Function<Map<Integer, Long>, EngineInstance> engineFactory;
@@ -104,9 +105,13 @@ public final class ClusterMembership implements AutoCloseable {
    * lease TTL, when the previous holder died), so requests are served or forwarded once this returns.
    *
    * @param address host:port where other processes reach this one
+   * @param addressIsThisHosts whether the address names this host and a port this process has
+   *     bound (derived, not configured): then a lease holder that advertised the same address is a
+   *     previous process here that is gone (restarted in place), and its leases need not be waited out
    */
-  public void start(String address) {
+  public void start(String address, boolean addressIsThisHosts) {
     this.address = requireNonNull(address, "address is null");
+    this.addressIsThisHosts = addressIsThisHosts;
     shardCount = store.shardCount(requestedShardCount);
     if (!leased) {
       Map<Integer, Long> rangeIds = ShardController.acquireAll(store, shardCount, memberId);
@@ -168,8 +173,9 @@ public final class ClusterMembership implements AutoCloseable {
         renew(current);
       } else {
         Optional<ShardLease> live = state.liveLease();
-        if (live.isEmpty() || live.get().owner().equals(memberId)) {
-          acquire();
+        Optional<String> deadOwner = live.flatMap(lease -> previousProcessHere(state, lease.owner()));
+        if (live.isEmpty() || live.get().owner().equals(memberId) || deadOwner.isPresent()) {
+          acquire(deadOwner);
         }
         activeSeenRenewing = live.isPresent() && lastLiveLease.isPresent()
             && live.get().owner().equals(lastLiveLease.get().owner())
@@ -202,12 +208,29 @@ public final class ClusterMembership implements AutoCloseable {
     }
   }
 
-  private void acquire() {
+  /**
+   * The holder, if it advertised this process's own address: this process has that port bound, so
+   * the holder cannot be serving on it any more — a process restarted in place after a crash.
+   */
+  private Optional<String> previousProcessHere(ClusterState state, String owner) {
+    if (!addressIsThisHosts || owner.equals(memberId)) {
+      return Optional.empty();
+    }
+    return state.members().stream()
+        .filter(member -> member.memberId().equals(owner) && member.address().equals(address))
+        .map(ClusterMember::memberId)
+        .findFirst();
+  }
+
+  private void acquire(Optional<String> deadOwner) {
     long sentNanos = System.nanoTime();
-    Optional<Map<Integer, Long>> taken = store.acquireExpiredLeases(memberId, shardCount, settings.leaseTtl());
+    Optional<Map<Integer, Long>> taken = store.acquireExpiredLeases(memberId, shardCount, settings.leaseTtl(), deadOwner);
     if (taken.isEmpty()) {
       return;
     }
+    deadOwner.ifPresent(owner -> log.atInfo().addKeyValue("previous", owner)
+        .log("the shards' holder {} advertised this process's address, which this process now listens on: it is gone, "
+            + "its leases were not waited out", owner));
     Map<Integer, Long> rangeIds = taken.get();
     EngineInstance engine;
     try {

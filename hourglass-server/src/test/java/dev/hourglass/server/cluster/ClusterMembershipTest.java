@@ -64,10 +64,10 @@ class ClusterMembershipTest {
     HangingRenewals hanging = new HangingRenewals(store);
 
     first = ClusterMembership.leased(hanging, "first", SHARDS, FAST, engines);
-    first.start("127.0.0.1:1");
+    first.start("127.0.0.1:1", true);
     assertThat(first.ownsShards()).isTrue();
     second = ClusterMembership.leased(store, "second", SHARDS, FAST, engines);
-    second.start("127.0.0.1:2");
+    second.start("127.0.0.1:2", true);
     assertThat(second.ownsShards()).as("a live active process keeps the shards").isFalse();
     assertThat(second.view().active().orElseThrow().memberId()).isEqualTo("first");
     assertThat(second.view().forwardTarget().orElseThrow().address()).isEqualTo("127.0.0.1:1");
@@ -93,6 +93,26 @@ class ClusterMembershipTest {
     Thread.sleep(FAST.heartbeatInterval().multipliedBy(5).toMillis());
     assertThat(first.ownsShards()).as("the old owner does not take the shards back from a live owner").isFalse();
     assertThat(first.view().active().orElseThrow().memberId()).isEqualTo("second");
+  }
+
+  @Test
+  void aProcessRestartedOnTheAddressOfTheDeadHolderTakesTheShardsWithoutWaitingForTheLease() {
+    Path file = directory.resolve("restart.db");
+    database = SqlStores.open(new StoreConfig.Sqlite(file));
+    ShardStore store = database.stores().shards();
+    ServerOptions options = ServerOptions.defaults().withDbFile(file).withShardCount(SHARDS);
+    Function<Map<Integer, Long>, EngineInstance> engines = rangeIds -> EngineInstance.start(database.stores(), options, rangeIds,
+        Clock.systemUTC());
+    // A process that held the shards on 127.0.0.1:7 and was killed: its lease and heartbeat are fresh.
+    store.heartbeat("killed", "127.0.0.1:7", Duration.ofMinutes(10));
+    store.acquireExpiredLeases("killed", SHARDS, Duration.ofMinutes(1), Optional.empty()).orElseThrow();
+
+    first = ClusterMembership.leased(store, "elsewhere", SHARDS, FAST, engines);
+    first.start("127.0.0.1:8", true);
+    assertThat(first.ownsShards()).as("another address must wait for the lease").isFalse();
+    second = ClusterMembership.leased(store, "restarted", SHARDS, FAST, engines);
+    second.start("127.0.0.1:7", true);
+    assertThat(second.ownsShards()).as("the dead holder's own address").isTrue();
   }
 
   /** The real store, except that once {@link #hang} was called lease renewals wait until {@link #release}. */
@@ -137,8 +157,8 @@ class ClusterMembershipTest {
     }
 
     @Override
-    public Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl) {
-      return delegate.acquireExpiredLeases(owner, shardCount, ttl);
+    public Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl, Optional<String> deadOwner) {
+      return delegate.acquireExpiredLeases(owner, shardCount, ttl, deadOwner);
     }
 
     @Override

@@ -72,7 +72,7 @@ final class SqlShardStore implements ShardStore {
   }
 
   @Override
-  public Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl) {
+  public Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl, Optional<String> deadOwner) {
     return leases.run(connection -> {
       try (PreparedStatement insert = connection.prepareStatement(ShardSql.INSERT_SHARD)) {
         for (int shardId = 0; shardId < shardCount; shardId++) {
@@ -85,7 +85,8 @@ final class SqlShardStore implements ShardStore {
       try (PreparedStatement select = connection.prepareStatement(clocked.selectLeasesForUpdate())) {
         now = readLeases(select, held);
       }
-      boolean heldByAnother = held.stream().anyMatch(lease -> lease.expiresAtMillis() > now && !lease.owner().equals(owner));
+      boolean heldByAnother = held.stream().anyMatch(lease -> lease.expiresAtMillis() > now && !lease.owner().equals(owner)
+          && !deadOwner.equals(Optional.of(lease.owner())));
       if (heldByAnother) {
         return Optional.<Map<Integer, Long>>empty();
       }
