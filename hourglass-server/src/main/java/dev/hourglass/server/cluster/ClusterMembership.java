@@ -194,7 +194,7 @@ public final class ClusterMembership implements AutoCloseable {
       if (!databaseTroubleLogged) {
         databaseTroubleLogged = true;
         log.atWarn().addKeyValue("error", e.toString())
-            .log("cluster membership: cannot heartbeat or renew leases; the shards are given up if this lasts");
+            .log("cluster membership: cannot heartbeat or renew leases ({}); the shards are given up if this lasts", e.toString());
       }
     }
   }

@@ -74,10 +74,13 @@ final class SqlShardStore implements ShardStore {
   @Override
   public Optional<Map<Integer, Long>> acquireExpiredLeases(String owner, int shardCount, Duration ttl, Optional<String> deadOwner) {
     return leases.run(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(ShardSql.INSERT_SHARD)) {
+      try (PreparedStatement insertShard = connection.prepareStatement(ShardSql.INSERT_SHARD);
+          PreparedStatement insertLease = connection.prepareStatement(ShardSql.INSERT_LEASE)) {
         for (int shardId = 0; shardId < shardCount; shardId++) {
-          insert.setInt(1, shardId);
-          insert.executeUpdate();
+          insertShard.setInt(1, shardId);
+          insertShard.executeUpdate();
+          insertLease.setInt(1, shardId);
+          insertLease.executeUpdate();
         }
       }
       List<ShardLease> held = new ArrayList<>();
@@ -91,13 +94,27 @@ final class SqlShardStore implements ShardStore {
         return Optional.<Map<Integer, Long>>empty();
       }
       Map<Integer, Long> rangeIds = new TreeMap<>();
-      try (PreparedStatement take = connection.prepareStatement(clocked.takeLease())) {
+      try (PreparedStatement move = connection.prepareStatement(ShardSql.MOVE_RANGE_ID);
+          PreparedStatement read = connection.prepareStatement(ShardSql.SELECT_RANGE_ID);
+          PreparedStatement take = connection.prepareStatement(clocked.takeLease())) {
         for (ShardLease lease : held) {
+          // Waits for the previous holder's batches in flight (they hold the row FOR SHARE); every
+          // later one reads the new range id and is fenced.
+          move.setString(1, owner);
+          move.setInt(2, lease.shardId());
+          move.executeUpdate();
+          read.setInt(1, lease.shardId());
+          long rangeId;
+          try (ResultSet rows = read.executeQuery()) {
+            rows.next();
+            rangeId = rows.getLong(1);
+          }
           take.setString(1, owner);
-          take.setLong(2, ttl.toMillis());
-          take.setInt(3, lease.shardId());
+          take.setLong(2, rangeId);
+          take.setLong(3, ttl.toMillis());
+          take.setInt(4, lease.shardId());
           take.executeUpdate();
-          rangeIds.put(lease.shardId(), lease.rangeId() + 1);
+          rangeIds.put(lease.shardId(), rangeId);
         }
       }
       return Optional.of(rangeIds);
