@@ -69,7 +69,7 @@ class StartCommandTest {
         server:
           advertiseAddress: from-file:7233
         database:
-          url: postgresql://127.0.0.1:5432/hg
+          url: postgresql://hourglass@127.0.0.1:5432/hg
         """);
 
     execute(Map.of(), "server", "start", "--config", config.toString());
@@ -77,9 +77,9 @@ class StartCommandTest {
     execute(Map.of("HOURGLASS_ADVERTISE_ADDRESS", "from-env:7233"), "server", "start", "--config", config.toString(),
         "--advertise-address", "from-flag:7233");
 
-    assertThat(started).extracting(options -> options.server().advertiseAddress())
+    assertThat(started).as(err.toString()).extracting(options -> options.server().advertiseAddress())
         .containsExactly("from-file:7233", "from-env:7233", "from-flag:7233");
-    assertThat(execute(Map.of(), "server", "start", "--db-url", "postgresql://127.0.0.1/hg", "--advertise-address", "no-port"))
+    assertThat(execute(Map.of(), "server", "start", "--db-url", "postgresql://hourglass@127.0.0.1/hg", "--advertise-address", "no-port"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("advertise address must be HOST:PORT: no-port");
   }
