@@ -28,7 +28,7 @@ final class CommandFactory implements CommandLine.IFactory {
 
   /**
    * @param upRunner runs {@code hourglass up}
-   * @param environment the variables {@code up} and {@code server start} fall back to (the process's, in the real command)
+   * @param environment the variables the server commands fall back to (the process's, in the real command)
    */
   CommandFactory(Path workingDirectory, ServerRunner serverRunner, UpRunner upRunner, Map<String, String> environment) {
     this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory is null");
@@ -40,7 +40,7 @@ final class CommandFactory implements CommandLine.IFactory {
   @Override
   public <K> K create(Class<K> type) throws Exception {
     if (type == StartDevCommand.class) {
-      return type.cast(new StartDevCommand(workingDirectory, serverRunner));
+      return type.cast(new StartDevCommand(workingDirectory, environment, serverRunner));
     }
     if (type == StartCommand.class) {
       return type.cast(new StartCommand(workingDirectory, environment, serverRunner));

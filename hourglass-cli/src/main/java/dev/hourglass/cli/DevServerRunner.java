@@ -32,7 +32,7 @@ final class DevServerRunner implements ServerRunner {
   @Override
   public int run(StartDevOptions options, PrintWriter out, PrintWriter err) throws InterruptedException {
     requireNonNull(options, "options is null");
-    applyLogLevel(options.logLevel());
+    configureLogging(options.logLevel(), options.logFormat());
     HourglassServer server;
     try {
       server = HourglassServer.start(options.server());
@@ -45,6 +45,7 @@ final class DevServerRunner implements ServerRunner {
     addShutdownHook.accept(new Thread(server::close, "hourglass-shutdown"));
     out.println("Hourglass server listening on " + server.target());
     out.println("Data: " + server.dataLocation());
+    printManagement(server, out);
     out.flush();
     try {
       server.awaitTermination();
@@ -55,12 +56,23 @@ final class DevServerRunner implements ServerRunner {
     return 0;
   }
 
-  private static void applyLogLevel(LogLevel level) {
+  /** "Management: http://…" when the server serves its management endpoints; shared with {@code up}. */
+  static void printManagement(HourglassServer server, PrintWriter out) {
+    server.managementPort().ifPresent(port -> out.println("Management: http://" + hostForUrl(server.options().ip()) + ":" + port
+        + " (/metrics, /health/live, /health/ready)"));
+  }
+
+  private static String hostForUrl(String ip) {
+    return ip.contains(":") ? "[" + ip + "]" : ip;
+  }
+
+  private static void configureLogging(LogLevel level, LogFormat format) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     // Logback is the binding shipped with the CLI; under another one (an IDE, an embedding
-    // application) its own configuration decides and the flag is ignored.
+    // application) its own configuration decides and the flags are ignored.
     if (factory instanceof LoggerContext context) {
       level.applyTo(context);
+      format.applyTo(context);
     }
   }
 }

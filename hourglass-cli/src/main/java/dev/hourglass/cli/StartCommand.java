@@ -78,6 +78,13 @@ final class StartCommand implements Callable<Integer> {
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: info).")
   private LogLevel logLevel;
 
+  @Option(names = "--management-port", paramLabel = "PORT", description = "Port of the HTTP management endpoints /metrics, /health/live and /health/ready, on the same address; 0 picks a free one, -1 serves none (default: the gRPC port + 2000, 9233).")
+  private Integer managementPort;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class, completionCandidates = LogFormat.Candidates.class,
+      description = "Log output: ${COMPLETION-CANDIDATES}; json is one object per line with key-values as fields (env: " + LogFormat.ENV + "; default: text).")
+  private LogFormat logFormat;
+
   // Hidden, as in start-dev: fixed for the life of a database; for benchmarks.
   @Option(names = "--shards", hidden = true, paramLabel = "COUNT", description = "Number of history shards (default: 16).")
   private Integer shards;
@@ -115,15 +122,18 @@ final class StartCommand implements Callable<Integer> {
     }
     ServerOptions defaults = ServerOptions.defaults();
     try {
+      int grpcPort = first(Optional.ofNullable(port), Optional.ofNullable(fileServer.port())).orElse(defaults.port());
       ServerOptions server = new ServerOptions(
           first(Optional.ofNullable(ip), Optional.ofNullable(fileServer.ip())).orElse(defaults.ip()),
-          first(Optional.ofNullable(port), Optional.ofNullable(fileServer.port())).orElse(defaults.port()),
+          grpcPort,
           store,
           extraNamespaces(first(Optional.ofNullable(namespaces), Optional.ofNullable(fileServer.namespaces())).orElse(List.of())),
           first(Optional.ofNullable(shards), Optional.ofNullable(fileServer.shards())).orElse(defaults.shardCount()),
+          first(Optional.ofNullable(managementPort), Optional.ofNullable(fileServer.managementPort()))
+              .orElse(ServerOptions.defaultManagementPort(grpcPort)),
           first(Optional.ofNullable(advertiseAddress), env(ENV_ADVERTISE_ADDRESS), Optional.ofNullable(fileServer.advertiseAddress()))
               .orElse(""));
-      return new StartDevOptions(server, logLevel(file));
+      return new StartDevOptions(server, logLevel(file), logFormat(file));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
@@ -152,6 +162,17 @@ final class StartCommand implements Callable<Integer> {
       return new LogLevel.Converter().convert(file.logLevel());
     } catch (RuntimeException e) {
       throw usage("Invalid logLevel in the config file: " + e.getMessage());
+    }
+  }
+
+  private LogFormat logFormat(ServerConfigFile file) {
+    try {
+      if (logFormat == null && env(LogFormat.ENV).isEmpty() && file.logFormat() != null) {
+        return new LogFormat.Converter().convert(file.logFormat());
+      }
+      return LogFormat.resolve(logFormat, environment);
+    } catch (RuntimeException e) {
+      throw usage("Invalid log format (" + LogFormat.ENV + " or logFormat in the config file): " + e.getMessage());
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,16 +52,25 @@ final class StartDevCommand implements Callable<Integer> {
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
 
+  @Option(names = "--management-port", paramLabel = "PORT", description = "Port of the HTTP management endpoints /metrics, /health/live and /health/ready, on the same address; 0 picks a free one, -1 serves none (default: the gRPC port + 2000, 9233).")
+  private Integer managementPort;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class, completionCandidates = LogFormat.Candidates.class,
+      description = "Log output: ${COMPLETION-CANDIDATES}; json is one object per line with key-values as fields (env: " + LogFormat.ENV + "; default: text).")
+  private LogFormat logFormat;
+
   // Hidden: the shard count is fixed for the life of a database, and the default suits one
   // process; it is here for benchmarks, not for day-to-day use.
   @Option(names = "--shards", hidden = true, paramLabel = "COUNT", description = "Number of history shards (default: ${DEFAULT-VALUE}).")
   private int shards = ServerOptions.DEFAULT_SHARD_COUNT;
 
   private final Path workingDirectory;
+  private final Map<String, String> environment;
   private final ServerRunner runner;
 
-  StartDevCommand(Path workingDirectory, ServerRunner runner) {
+  StartDevCommand(Path workingDirectory, Map<String, String> environment, ServerRunner runner) {
     this.workingDirectory = requireNonNull(workingDirectory, "workingDirectory is null");
+    this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
     this.runner = requireNonNull(runner, "runner is null");
   }
 
@@ -87,11 +97,16 @@ final class StartDevCommand implements Callable<Integer> {
     Path dbFile = workingDirectory.resolve(dbFilename).toAbsolutePath().normalize();
     ServerOptions server;
     try {
-      server = new ServerOptions(ip, port, dbFile, extraNamespaces, shards);
+      server = new ServerOptions(ip, port, dbFile, extraNamespaces, shards)
+          .withManagementPort(managementPort != null ? managementPort : ServerOptions.defaultManagementPort(port));
     } catch (IllegalArgumentException e) {
       // ServerOptions owns the limits (port range, shard count); report them as a usage error.
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
-    return new StartDevOptions(server, logLevel);
+    try {
+      return new StartDevOptions(server, logLevel, LogFormat.resolve(logFormat, environment));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
+    }
   }
 }

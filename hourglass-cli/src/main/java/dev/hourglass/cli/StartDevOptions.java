@@ -9,10 +9,16 @@ import dev.hourglass.server.ServerOptions;
  *
  * @param server the embedded server's options, the data file already absolute
  * @param logLevel the least severe level logged
+ * @param logFormat text for people, json for log collectors
  */
-record StartDevOptions(ServerOptions server, LogLevel logLevel) {
+record StartDevOptions(ServerOptions server, LogLevel logLevel, LogFormat logFormat) {
   StartDevOptions {
     requireNonNull(server, "server is null");
     requireNonNull(logLevel, "logLevel is null");
+    requireNonNull(logFormat, "logFormat is null");
+  }
+
+  StartDevOptions(ServerOptions server, LogLevel logLevel) {
+    this(server, logLevel, LogFormat.TEXT);
   }
 }

@@ -49,7 +49,7 @@ final class TimerSystemRunner implements UpRunner {
   @Override
   public int run(UpOptions options, PrintWriter out, PrintWriter err) throws InterruptedException {
     requireNonNull(options, "options is null");
-    configureLogging(options.logLevel());
+    configureLogging(options.logLevel(), options.logFormat());
     TimerSystem system;
     try {
       system = TimerSystem.start(options.system());
@@ -79,6 +79,7 @@ final class TimerSystemRunner implements UpRunner {
       HourglassServer server = system.server().get();
       out.println("Hourglass server listening on " + server.target());
       out.println("Data: " + server.dataLocation());
+      DevServerRunner.printManagement(server, out);
     } else {
       out.println("Using the server at " + system.temporalAddress());
     }
@@ -109,7 +110,7 @@ final class TimerSystemRunner implements UpRunner {
    * logging, the level flag applies as for {@code server start-dev}, and Spring's and Tomcat's
    * INFO chatter is kept out.
    */
-  private static void configureLogging(LogLevel level) {
+  private static void configureLogging(LogLevel level, LogFormat format) {
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
     // Tomcat logs through java.util.logging: route it to Logback like everything else.
     if (!SLF4JBridgeHandler.isInstalled()) {
@@ -129,6 +130,7 @@ final class TimerSystemRunner implements UpRunner {
         context.getLogger(name).setLevel(Level.OFF);
       }
       level.applyTo(context);
+      format.applyTo(context);
     }
   }
 }

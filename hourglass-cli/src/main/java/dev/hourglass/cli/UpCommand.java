@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
         "  " + UpCommand.ENV_TEMPORAL_ADDRESS + "           --temporal-address",
         "  " + UpCommand.ENV_NAMESPACE + "         --namespace",
         "  " + UpCommand.ENV_TASK_QUEUE + " --task-queue",
+        "  " + LogFormat.ENV + "        --log-format",
         "A flag given on the command line wins over its variable."})
 final class UpCommand implements Callable<Integer> {
   static final String ENV_ROLE = "HOURGLASS_TIMERS_ROLE";
@@ -81,9 +82,18 @@ final class UpCommand implements Callable<Integer> {
       description = "SQLite file of the embedded server, created when missing; relative to the working directory (default: ${DEFAULT-VALUE}).")
   private Path dbFilename = ServerOptions.defaults().dbFile();
 
+  @Option(names = "--management-port", paramLabel = "PORT",
+      description = "Port of the embedded server's /metrics, /health/live and /health/ready; 0 picks a free one, -1 serves none "
+          + "(default: the server port + 2000, 9233).")
+  private Integer managementPort;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevel.Converter.class, completionCandidates = LogLevel.Candidates.class,
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class, completionCandidates = LogFormat.Candidates.class,
+      description = "Log output: ${COMPLETION-CANDIDATES}; json is one object per line with key-values as fields (env: " + LogFormat.ENV + "; default: text).")
+  private LogFormat logFormat;
 
   private final Path workingDirectory;
   private final Map<String, String> environment;
@@ -111,12 +121,14 @@ final class UpCommand implements Callable<Integer> {
     }
     int apiPort = port != null ? port : flagOrEnv(null, ENV_PORT).map(value -> parsePort(value, ENV_PORT)).orElse(defaults.apiPort());
     Optional<String> external = flagOrEnv(temporalAddress, ENV_TEMPORAL_ADDRESS);
-    if (external.isPresent() && (matched("--server-port") || matched("--db-filename"))) {
-      throw usage("--server-port and --db-filename configure the embedded server; they cannot be used with --temporal-address");
+    if (external.isPresent() && (matched("--server-port") || matched("--db-filename") || matched("--management-port"))) {
+      throw usage("--server-port, --db-filename and --management-port configure the embedded server; they cannot be used with "
+          + "--temporal-address");
     }
     Path dbFile = workingDirectory.resolve(dbFilename).toAbsolutePath().normalize();
     try {
-      ServerOptions server = ServerOptions.defaults().withIp(ip).withPort(serverPort).withDbFile(dbFile);
+      ServerOptions server = ServerOptions.defaults().withIp(ip).withPort(serverPort).withDbFile(dbFile)
+          .withManagementPort(managementPort != null ? managementPort : ServerOptions.defaultManagementPort(serverPort));
       TimerSystemOptions system = defaults
           .withRole(resolvedRole)
           .withApiAddress(ip)
@@ -125,7 +137,7 @@ final class UpCommand implements Callable<Integer> {
           .withEmbeddedServer(server)
           .withNamespace(flagOrEnv(namespace, ENV_NAMESPACE).orElse(defaults.namespace()))
           .withTaskQueue(flagOrEnv(taskQueue, ENV_TASK_QUEUE).orElse(defaults.taskQueue()));
-      return new UpOptions(system, logLevel);
+      return new UpOptions(system, logLevel, LogFormat.resolve(logFormat, environment));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }

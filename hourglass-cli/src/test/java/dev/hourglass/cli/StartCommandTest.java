@@ -30,7 +30,7 @@ class StartCommandTest {
 
     StartDevOptions options = started.get(0);
     assertThat(options.server()).isEqualTo(new ServerOptions("127.0.0.1", 7300,
-        new StoreConfig.Postgres("jdbc:postgresql://db.internal:5433/hg", "hourglass", ""), List.of(), 16));
+        new StoreConfig.Postgres("jdbc:postgresql://db.internal:5433/hg", "hourglass", ""), List.of(), 16).withManagementPort(9300));
   }
 
   @Test
@@ -59,7 +59,8 @@ class StartCommandTest {
 
     StartDevOptions options = started.get(0);
     assertThat(options.server()).isEqualTo(new ServerOptions("0.0.0.0", 7500,
-        new StoreConfig.Postgres("jdbc:postgresql://127.0.0.1:5432/hg", "from-env", "file-secret"), List.of("orders"), 16));
+        new StoreConfig.Postgres("jdbc:postgresql://127.0.0.1:5432/hg", "from-env", "file-secret"), List.of("orders"), 16)
+        .withManagementPort(9500));
     assertThat(options.logLevel()).isEqualTo(LogLevel.WARN);
   }
 
@@ -82,6 +83,31 @@ class StartCommandTest {
     assertThat(execute(Map.of(), "server", "start", "--db-url", "postgresql://hourglass@127.0.0.1/hg", "--advertise-address", "no-port"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("advertise address must be HOST:PORT: no-port");
+  }
+
+  @Test
+  void managementPortAndLogFormatFromFileAndEnvironment() throws IOException {
+    Path config = Files.writeString(directory.resolve("ops.yaml"), """
+        server:
+          managementPort: 9100
+        database:
+          url: postgresql://app@127.0.0.1:5432/hg
+        logFormat: json
+        """);
+    execute(Map.of(), "server", "start", "--config", config.toString());
+    assertThat(started.get(0).server().managementPort()).isEqualTo(9100);
+    assertThat(started.get(0).logFormat()).isEqualTo(LogFormat.JSON);
+
+    execute(Map.of("HOURGLASS_LOG_FORMAT", "text"), "server", "start", "--config", config.toString(), "--management-port", "-1");
+    assertThat(started.get(1).server().managementPort()).isEqualTo(ServerOptions.MANAGEMENT_OFF);
+    assertThat(started.get(1).logFormat()).isEqualTo(LogFormat.TEXT);
+  }
+
+  @Test
+  void anUnknownLogFormatInTheEnvironmentIsAUsageError() {
+    assertThat(execute(Map.of("HOURGLASS_DB_URL", "postgresql://app@127.0.0.1:5432/hg", "HOURGLASS_LOG_FORMAT", "xml"),
+        "server", "start")).isEqualTo(2);
+    assertThat(err.toString()).contains("HOURGLASS_LOG_FORMAT").contains("xml");
   }
 
   @Test

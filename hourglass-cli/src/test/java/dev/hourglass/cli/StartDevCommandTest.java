@@ -24,7 +24,9 @@ class StartDevCommandTest {
     assertThat(execute("server", "start-dev")).isZero();
 
     StartDevOptions options = onlyStarted();
-    assertThat(options.server()).isEqualTo(new ServerOptions("127.0.0.1", 7233, WORKING_DIRECTORY.resolve("hourglass.db"), List.of(), 16));
+    assertThat(options.server()).isEqualTo(new ServerOptions("127.0.0.1", 7233, WORKING_DIRECTORY.resolve("hourglass.db"), List.of(), 16)
+        .withManagementPort(9233));
+    assertThat(options.logFormat()).isEqualTo(LogFormat.TEXT);
     assertThat(options.logLevel()).isEqualTo(LogLevel.INFO);
   }
 
@@ -34,7 +36,27 @@ class StartDevCommandTest {
         "--namespace", "orders", "--namespace", "billing", "--log-level", "debug", "--shards", "4");
 
     assertThat(onlyStarted()).isEqualTo(new StartDevOptions(
-        new ServerOptions("0.0.0.0", 7300, Path.of("/var/lib/hourglass/data.db"), List.of("orders", "billing"), 4), LogLevel.DEBUG));
+        new ServerOptions("0.0.0.0", 7300, Path.of("/var/lib/hourglass/data.db"), List.of("orders", "billing"), 4).withManagementPort(9300),
+        LogLevel.DEBUG));
+  }
+
+  @Test
+  void managementPortAndLogFormat() {
+    execute("server", "start-dev", "--management-port", "9999", "--log-format", "JSON");
+    assertThat(onlyStarted().server().managementPort()).isEqualTo(9999);
+    assertThat(onlyStarted().logFormat()).isEqualTo(LogFormat.JSON);
+  }
+
+  @Test
+  void managementPortMinusOneServesNone() {
+    execute("server", "start-dev", "--management-port", "-1");
+    assertThat(onlyStarted().server().managementPort()).isEqualTo(ServerOptions.MANAGEMENT_OFF);
+  }
+
+  @Test
+  void randomGrpcPortMeansRandomManagementPort() {
+    execute("server", "start-dev", "--port", "0");
+    assertThat(onlyStarted().server().managementPort()).isZero();
   }
 
   @Test

@@ -43,6 +43,7 @@ class UpCommandTest {
     assertThat(options.temporalAddress()).isEmpty();
     assertThat(options.embeddedServer().port()).isEqualTo(7233);
     assertThat(options.embeddedServer().dbFile()).isEqualTo(WORKING_DIRECTORY.resolve("hourglass.db"));
+    assertThat(options.embeddedServer().managementPort()).isEqualTo(9233);
     assertThat(options.namespace()).isEqualTo("default");
     assertThat(options.taskQueue()).isEqualTo("webhook-timers");
     assertThat(ran.get().logLevel()).isEqualTo(LogLevel.INFO);

@@ -136,6 +136,7 @@ class UpProcessTest {
         Main.class.getName(), "up",
         "--port", Integer.toString(apiPort),
         "--server-port", Integer.toString(serverPort),
+        "--management-port", "0",
         "--db-filename", db.toString());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Void> ready = new CompletableFuture<>();

@@ -18,6 +18,7 @@ import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.server.cluster.TermCalls;
 import dev.hourglass.store.Stores;
 import io.grpc.ServerInterceptors;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -43,14 +44,16 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class EngineInstance implements AutoCloseable {
   private final ShardController shards;
+  private final MatchingEngine matching;
   private final TermCalls calls;
   private final Map<String, ServerMethodDefinition<?, ?>> methods;
   private final List<ExecutorService> executors;
   private final AtomicInteger closed = new AtomicInteger();
 
-  private EngineInstance(ShardController shards, TermCalls calls, List<ServerServiceDefinition> services,
+  private EngineInstance(ShardController shards, MatchingEngine matching, TermCalls calls, List<ServerServiceDefinition> services,
       List<ExecutorService> executors) {
     this.shards = shards;
+    this.matching = matching;
     this.calls = calls;
     Map<String, ServerMethodDefinition<?, ?>> byName = new HashMap<>();
     for (ServerServiceDefinition service : services) {
@@ -63,7 +66,8 @@ public final class EngineInstance implements AutoCloseable {
   }
 
   /** Builds the engine over shards held under {@code rangeIds} and starts its timer queues. */
-  public static EngineInstance start(Stores stores, ServerOptions options, Map<Integer, Long> rangeIds, Clock clock) {
+  public static EngineInstance start(Stores stores, ServerOptions options, Map<Integer, Long> rangeIds, Clock clock,
+      MeterRegistry metrics) {
     requireNonNull(stores, "stores is null");
     requireNonNull(options, "options is null");
     List<ExecutorService> executors = new ArrayList<>();
@@ -82,10 +86,10 @@ public final class EngineInstance implements AutoCloseable {
       namespaces.ensure(ServerOptions.DEFAULT_NAMESPACE);
       options.namespaces().forEach(namespaces::ensure);
 
-      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock);
+      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock, metrics);
       AtomicReference<HistoryEngine> historyRef = new AtomicReference<>();
       TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
-      shards = new ShardController(rangeIds, stores.timers(), clock, timerTarget, timerExecutor, TimerQueueConfig.defaults());
+      shards = new ShardController(rangeIds, stores.timers(), clock, timerTarget, timerExecutor, TimerQueueConfig.defaults(), metrics);
       SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
       VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
       HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
@@ -99,7 +103,7 @@ public final class EngineInstance implements AutoCloseable {
               new ClientFeatures(), calls),
           ServerInterceptors.intercept(new OperatorService(namespaces, searchAttributes,
               new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)), calls));
-      return new EngineInstance(shards, calls, services, executors);
+      return new EngineInstance(shards, matching, calls, services, executors);
     } catch (RuntimeException e) {
       if (shards != null) {
         shards.close();
@@ -107,6 +111,12 @@ public final class EngineInstance implements AutoCloseable {
       executors.forEach(ExecutorService::shutdownNow);
       throw e;
     }
+  }
+
+  /** After a store outage: timer queues and task queues read the store again (see {@code Database#onRecovery}). */
+  public void rescan() {
+    shards.rescanTimers();
+    matching.rescanBacklogs();
   }
 
   /** The handler of a WorkflowService or OperatorService method, or null for another service. */

@@ -8,6 +8,11 @@ import dev.hourglass.server.cluster.ClusterMembership;
 import dev.hourglass.server.cluster.Forwarder;
 import dev.hourglass.server.cluster.LeaseSettings;
 import dev.hourglass.server.cluster.RequestRouter;
+import dev.hourglass.server.management.GrpcHealthReporter;
+import dev.hourglass.server.management.ManagementHttpServer;
+import dev.hourglass.server.management.Readiness;
+import dev.hourglass.server.management.RpcMetricsInterceptor;
+import dev.hourglass.server.management.ServerMetrics;
 import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import dev.hourglass.store.Database;
@@ -54,18 +59,22 @@ public final class HourglassServer implements AutoCloseable {
   private final ClusterMembership membership;
   private final Forwarder forwarder;
   private final Server grpcServer;
-  private final ExecutorService grpcExecutor;
+  private final List<ExecutorService> executors;
+  private final ServerMetrics metrics;
+  private final ManagementHttpServer management;
   private final int port;
   private final AtomicInteger closed = new AtomicInteger();
 
   private HourglassServer(ServerOptions options, Database database, ClusterMembership membership, Forwarder forwarder,
-      Server grpcServer, ExecutorService grpcExecutor) {
+      Server grpcServer, List<ExecutorService> executors, ServerMetrics metrics, ManagementHttpServer management) {
     this.options = options;
     this.database = database;
     this.membership = membership;
     this.forwarder = forwarder;
     this.grpcServer = grpcServer;
-    this.grpcExecutor = grpcExecutor;
+    this.executors = List.copyOf(executors);
+    this.metrics = metrics;
+    this.management = management;
     this.port = grpcServer.getPort();
   }
 
@@ -79,10 +88,13 @@ public final class HourglassServer implements AutoCloseable {
   public static HourglassServer start(ServerOptions options) {
     requireNonNull(options, "options is null");
     checkPortFree(options);
+    ServerMetrics metrics = new ServerMetrics();
+    ManagementHttpServer management = startManagement(options, metrics);
     Database database;
     try {
-      database = SqlStores.open(options.store());
+      database = SqlStores.open(options.store(), metrics.registry());
     } catch (FailedPreconditionException | java.io.UncheckedIOException e) {
+      closeManagement(management, metrics);
       throw new ServerStartException("Cannot start: " + e.getMessage(), e);
     }
     List<AutoCloseable> started = new ArrayList<>();
@@ -93,7 +105,7 @@ public final class HourglassServer implements AutoCloseable {
       started.add(grpcExecutor::shutdownNow);
       String memberId = memberId();
       java.util.function.Function<java.util.Map<Integer, Long>, EngineInstance> engines =
-          rangeIds -> EngineInstance.start(stores, options, rangeIds, clock);
+          rangeIds -> EngineInstance.start(stores, options, rangeIds, clock, metrics.registry());
       // One process per SQLite file (its lock): every shard for good. On a shared database: leases.
       ClusterMembership membership = options.store() instanceof StoreConfig.Sqlite
           ? ClusterMembership.single(stores.shards(), memberId, options.shardCount(), engines)
@@ -102,10 +114,13 @@ public final class HourglassServer implements AutoCloseable {
       Forwarder forwarder = new Forwarder(membership);
       started.add(forwarder);
       ClusterInfoService clusterInfo = new ClusterInfoService(membership, options.shardCount(), database.location());
+      // After a store outage, the current term's timer queues and task queues read the store again.
+      database.onRecovery(() -> membership.engine().ifPresent(EngineInstance::rescan));
 
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
           .addService(health.getHealthService())
+          .intercept(new RpcMetricsInterceptor(metrics.registry()))
           // WorkflowService and OperatorService are looked up per call: this term's engine, or the active process.
           .fallbackHandlerRegistry(new RequestRouter(membership, forwarder, List.of(clusterInfo.definition())))
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
@@ -121,10 +136,16 @@ public final class HourglassServer implements AutoCloseable {
       }
       started.add(grpcServer::shutdownNow);
       membership.start(advertiseAddress(options, grpcServer.getPort()), options.advertiseAddress().isEmpty());
-      health.setStatus("temporal.api.workflowservice.v1.WorkflowService", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-      health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-      HourglassServer server = new HourglassServer(options, database, membership, forwarder, grpcServer, grpcExecutor);
+      Readiness readiness = new Readiness(database, membership);
+      ExecutorService healthChecks = GrpcHealthReporter.start(health, readiness);
+      started.add(healthChecks::shutdownNow);
+      if (management != null) {
+        management.setReadiness(readiness::check);
+      }
+      HourglassServer server = new HourglassServer(options, database, membership, forwarder, grpcServer,
+          List.of(grpcExecutor, healthChecks), metrics, management);
       log.atInfo().addKeyValue("address", server.target()).addKeyValue("store", database.location())
+          .addKeyValue("managementPort", server.managementPort().isPresent() ? server.managementPort().getAsInt() : "off")
           .addKeyValue("member", memberId).addKeyValue("active", membership.ownsShards()).log("Hourglass server started");
       return server;
     } catch (RuntimeException e) {
@@ -136,8 +157,30 @@ public final class HourglassServer implements AutoCloseable {
         }
       }
       database.close();
+      closeManagement(management, metrics);
       throw e;
     }
+  }
+
+  private static ManagementHttpServer startManagement(ServerOptions options, ServerMetrics metrics) {
+    if (options.managementPort() == ServerOptions.MANAGEMENT_OFF) {
+      return null;
+    }
+    try {
+      return ManagementHttpServer.start(options.ip(), options.managementPort(), metrics.registry());
+    } catch (IOException e) {
+      metrics.close();
+      String reason = isAddressInUse(e) ? "management port " + options.managementPort() + " on " + options.ip() + " is already in use"
+          : "cannot serve the management port " + options.managementPort() + ": " + e.getMessage();
+      throw new ServerStartException("Cannot start: " + reason, e);
+    }
+  }
+
+  private static void closeManagement(ManagementHttpServer management, ServerMetrics metrics) {
+    if (management != null) {
+      management.close();
+    }
+    metrics.close();
   }
 
   /**
@@ -226,6 +269,11 @@ public final class HourglassServer implements AutoCloseable {
     return options.ip() + ":" + port();
   }
 
+  /** The port of the management endpoints ({@code /metrics}, {@code /health/…}), when they are served. */
+  public java.util.OptionalInt managementPort() {
+    return management == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(management.port());
+  }
+
   /** Where this server's data lives: the SQLite file, or the PostgreSQL URL without credentials. */
   public String dataLocation() {
     return database.location();
@@ -255,15 +303,18 @@ public final class HourglassServer implements AutoCloseable {
     }
     membership.close();
     forwarder.close();
-    grpcExecutor.shutdown();
-    try {
-      if (!grpcExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-        grpcExecutor.shutdownNow();
+    executors.forEach(ExecutorService::shutdown);
+    for (ExecutorService executor : executors) {
+      try {
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+          executor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     database.close();
+    closeManagement(management, metrics);
     log.atInfo().addKeyValue("address", target()).log("Hourglass server stopped");
   }
 }

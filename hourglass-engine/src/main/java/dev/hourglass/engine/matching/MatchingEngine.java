@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.hourglass.store.TaskKind;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TaskStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import java.time.Clock;
@@ -32,12 +35,43 @@ public final class MatchingEngine {
   private final Clock clock;
   private final ConcurrentMap<TaskQueueKey, TaskQueue<PollWorkflowTaskQueueResponse>> workflowQueues = new ConcurrentHashMap<>();
   private final ConcurrentMap<TaskQueueKey, TaskQueue<PollActivityTaskQueueResponse>> activityQueues = new ConcurrentHashMap<>();
+  private final Timer workflowScheduleToStart;
+  private final Timer activityScheduleToStart;
 
-  public MatchingEngine(TaskStore store, Executor executor, ScheduledExecutorService scheduler, Clock clock) {
+  public MatchingEngine(TaskStore store, Executor executor, ScheduledExecutorService scheduler, Clock clock, MeterRegistry metrics) {
     this.store = requireNonNull(store, "store is null");
     this.executor = requireNonNull(executor, "executor is null");
     this.scheduler = requireNonNull(scheduler, "scheduler is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.workflowScheduleToStart = scheduleToStart(metrics, "workflow");
+    this.activityScheduleToStart = scheduleToStart(metrics, "activity");
+    registerQueueGauges(metrics, "workflow", workflowQueues);
+    registerQueueGauges(metrics, "activity", activityQueues);
+  }
+
+  private static Timer scheduleToStart(MeterRegistry metrics, String taskType) {
+    return Timer.builder("task_schedule_to_start_latency")
+        .description("From a task's creation (its commit) until a poller started it: dispatch latency, backlog age")
+        .tag("task_type", taskType)
+        .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+        .maximumExpectedValue(java.time.Duration.ofMinutes(10))
+        .register(metrics);
+  }
+
+  private static void registerQueueGauges(MeterRegistry metrics, String taskType, ConcurrentMap<TaskQueueKey, ? extends TaskQueue<?>> queues) {
+    Gauge.builder("task_queue_buffered_tasks", queues, all -> all.values().stream().mapToInt(TaskQueue::bufferedTasks).sum())
+        .description("Tasks held in memory, ready for the next poller").tag("task_type", taskType).register(metrics);
+    Gauge.builder("task_queue_waiting_pollers", queues, all -> all.values().stream().mapToInt(TaskQueue::waitingPollers).sum())
+        .description("Long polls waiting for a task").tag("task_type", taskType).register(metrics);
+    Gauge.builder("task_queue_store_backlog_queues", queues, all -> all.values().stream().filter(TaskQueue::hasBacklogInStore).count())
+        .description("Task queues whose backlog is (or may be) larger than their buffer and is read from the store")
+        .tag("task_type", taskType).register(metrics);
+  }
+
+  /** Every task queue reads its backlog from the store again (after a store outage, see {@link TaskQueue#rescan}). */
+  public void rescanBacklogs() {
+    workflowQueues.values().forEach(TaskQueue::rescan);
+    activityQueues.values().forEach(TaskQueue::rescan);
   }
 
   /** A task was committed to the backlog: dispatch it. */
@@ -154,10 +188,10 @@ public final class MatchingEngine {
 
 
   private TaskQueue<PollWorkflowTaskQueueResponse> workflowQueue(TaskQueueKey key) {
-    return workflowQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock));
+    return workflowQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, workflowScheduleToStart));
   }
 
   private TaskQueue<PollActivityTaskQueueResponse> activityQueue(TaskQueueKey key) {
-    return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock));
+    return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, activityScheduleToStart));
   }
 }

@@ -2,8 +2,10 @@ package dev.hourglass.engine.matching;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.StoreUnavailableException;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TaskStore;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -45,6 +47,8 @@ final class TaskQueue<R> {
   private final TaskStore store;
   private final Executor executor;
   private final Clock clock;
+  /** Task created → started (dispatch latency), shared by the queues of one task type. */
+  private final Timer scheduleToStart;
 
   private final ArrayDeque<TaskRecord> buffer = new ArrayDeque<>();
   /** Ids of tasks buffered or being started: a backlog read must not take them twice. */
@@ -61,11 +65,30 @@ final class TaskQueue<R> {
   static final long POLLER_HISTORY_MILLIS = 5 * 60_000;
   private static final int MAX_POLLER_HISTORY = 1_000;
 
-  TaskQueue(TaskQueueKey key, TaskStore store, Executor executor, Clock clock) {
+  TaskQueue(TaskQueueKey key, TaskStore store, Executor executor, Clock clock, Timer scheduleToStart) {
     this.key = requireNonNull(key, "key is null");
     this.store = requireNonNull(store, "store is null");
     this.executor = requireNonNull(executor, "executor is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.scheduleToStart = requireNonNull(scheduleToStart, "scheduleToStart is null");
+  }
+
+  /**
+   * Reads the store's backlog again before trusting the buffer: after a store outage, a task may
+   * have been committed by a write whose caller saw it fail, and so was never {@link #add added}.
+   */
+  void rescan() {
+    synchronized (this) {
+      backlogInStore = true;
+      storeOnlyAdds++;
+      if (!pollers.isEmpty()) {
+        readBacklogIfNeeded();
+      }
+    }
+  }
+
+  synchronized boolean hasBacklogInStore() {
+    return backlogInStore;
   }
 
   /** A task was committed: hand it to a waiting poller, or keep it. */
@@ -198,7 +221,9 @@ final class TaskQueue<R> {
         response = poller.starter().tryStart(task, poller.info());
       } catch (RuntimeException e) {
         // The row is still in the store: read it again later. The poller gets the error.
-        log.atWarn().addKeyValue("taskQueue", key.name()).setCause(e).log("starting a task failed");
+        if (!(e instanceof StoreUnavailableException)) {
+          log.atWarn().addKeyValue("taskQueue", key.name()).setCause(e).log("starting a task failed");
+        }
         synchronized (this) {
           known.remove(task.taskId());
           backlogInStore = true;
@@ -211,6 +236,7 @@ final class TaskQueue<R> {
         known.remove(task.taskId());
       }
       if (response.isPresent()) {
+        scheduleToStart.record(Math.max(0, clock.millis() - task.createTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
         poller.complete(response.get());
       } else {
         // Stale task: the poller is still waiting, find it another one.
@@ -235,7 +261,10 @@ final class TaskQueue<R> {
     try {
       rows = store.readTasks(key.namespaceId(), key.name(), key.kind(), BACKLOG_READ_SIZE);
     } catch (RuntimeException e) {
-      log.atWarn().addKeyValue("taskQueue", key.name()).setCause(e).log("reading the backlog failed");
+      // Waiting pollers stay; the next poll, or the store's recovery (rescan), reads again.
+      if (!(e instanceof StoreUnavailableException)) {
+        log.atWarn().addKeyValue("taskQueue", key.name()).setCause(e).log("reading the backlog failed");
+      }
       synchronized (this) {
         reading = false;
       }

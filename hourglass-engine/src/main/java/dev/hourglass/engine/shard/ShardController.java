@@ -9,6 +9,8 @@ import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
 import dev.hourglass.store.ShardStore;
 import dev.hourglass.store.TimerStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +37,16 @@ public final class ShardController implements AutoCloseable {
    *     {@code 0 .. size - 1}
    */
   public ShardController(Map<Integer, Long> rangeIds, TimerStore timerStore, Clock clock, TimerTarget timerTarget,
-      ExecutorService timerFiringExecutor, TimerQueueConfig timerConfig) {
+      ExecutorService timerFiringExecutor, TimerQueueConfig timerConfig, MeterRegistry metrics) {
     requireNonNull(rangeIds, "rangeIds is null");
+    Counter acquisitions = Counter.builder("shard_acquisitions").description("Shards this process acquired (took ownership of)")
+        .register(metrics);
     this.shardCount = rangeIds.size();
     this.shards = IntStream.range(0, shardCount)
         .mapToObj(shardId -> {
           Long rangeId = requireNonNull(rangeIds.get(shardId), () -> "no range id for shard " + shardId);
-          TimerQueue timers = new TimerQueue(shardId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig);
+          acquisitions.increment();
+          TimerQueue timers = new TimerQueue(shardId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig, metrics);
           return new ShardContext(shardId, rangeId, timers);
         })
         .toList();
@@ -71,6 +76,16 @@ public final class ShardController implements AutoCloseable {
 
   public int shardCount() {
     return shardCount;
+  }
+
+  /** Shards this process owns in this term, for readiness. */
+  public int ownedShardCount() {
+    return shards.size();
+  }
+
+  /** Every owned shard's timer queue reads its window again (after a store outage, see {@link TimerQueue#rescan}). */
+  public void rescanTimers() {
+    shards.forEach(shard -> shard.timerQueue().rescan());
   }
 
   public ShardContext shardFor(WorkflowKey workflow) {

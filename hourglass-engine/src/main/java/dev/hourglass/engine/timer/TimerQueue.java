@@ -2,9 +2,14 @@ package dev.hourglass.engine.timer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.StoreUnavailableException;
 import dev.hourglass.store.TimerRecord;
 import dev.hourglass.store.TimerStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * read. {@code loadingUntil} is raised <em>before</em> each read, so a timer committed while a read
  * runs is either seen by the read or added to memory by {@link #add}, never neither.
  *
+ * <p>When the store fails (the database is unreachable), reads are retried with a growing pause
+ * and fires a second later, quietly: the store reports the outage once. {@link #rescan} starts
+ * the next read from the beginning of the window, for timers committed without being announced.
+ *
  * <p>Cost: add, cancel and fire are O(log n) in the loaded window.
  */
 public final class TimerQueue implements AutoCloseable {
@@ -39,6 +48,7 @@ public final class TimerQueue implements AutoCloseable {
   private static final Comparator<TimerRecord> BY_FIRE_TIME =
       Comparator.comparingLong(TimerRecord::fireTimeMillis).thenComparingLong(TimerRecord::timerId);
   private static final long STORE_ERROR_BACKOFF_MILLIS = 1_000;
+  private static final long MAX_READ_BACKOFF_MILLIS = 10_000;
 
   private final int shardId;
   private final TimerStore store;
@@ -47,6 +57,8 @@ public final class TimerQueue implements AutoCloseable {
   private final ExecutorService firingExecutor;
   private final TimerQueueConfig config;
   private final Thread thread;
+  private final Timer lag;
+  private final Counter fireRetries;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -63,9 +75,14 @@ public final class TimerQueue implements AutoCloseable {
   private long cursorTimerId = -1;
   /** When the next window read is due. */
   private long nextReadMillis;
+  /** Set by {@link #rescan}: the read under way must not move the cursor past what it skipped. */
+  private boolean rescanRequested;
+  /** Due times of timers whose fire failed and is being retried, for an honest lag; guarded by lock. */
+  private final Map<Long, Long> dueBeforeRetry = new HashMap<>();
   private boolean closed;
 
-  public TimerQueue(int shardId, TimerStore store, Clock clock, TimerTarget target, ExecutorService firingExecutor, TimerQueueConfig config) {
+  public TimerQueue(int shardId, TimerStore store, Clock clock, TimerTarget target, ExecutorService firingExecutor, TimerQueueConfig config,
+      MeterRegistry metrics) {
     this.shardId = shardId;
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -74,6 +91,15 @@ public final class TimerQueue implements AutoCloseable {
     this.config = requireNonNull(config, "config is null");
     this.thread = new Thread(this::run, "hourglass-timers-" + shardId);
     this.thread.setDaemon(true);
+    this.lag = lagTimer(metrics);
+    this.fireRetries = Counter.builder("timer_fire_retries").description("Timer fires that failed and were retried").register(metrics);
+  }
+
+  /** Shared by every shard's queue: registering a meter twice returns the first. */
+  private static Timer lagTimer(MeterRegistry metrics) {
+    return Timer.builder("timer_lag").description("How late timers fire: from their due time until they are handed to the engine")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+        .register(metrics);
   }
 
   public void start() {
@@ -100,10 +126,28 @@ public final class TimerQueue implements AutoCloseable {
   public void cancel(long timerId) {
     lock.lock();
     try {
+      dueBeforeRetry.remove(timerId);
       TimerRecord timer = loadedById.remove(timerId);
       if (timer != null) {
         loaded.remove(timer);
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads the window again from its start, at once: after a store outage, a timer may have been
+   * committed by a write whose caller saw it fail, and so was never {@link #add added}.
+   */
+  public void rescan() {
+    lock.lock();
+    try {
+      cursorFireTime = -1;
+      cursorTimerId = -1;
+      nextReadMillis = 0;
+      rescanRequested = true;
+      changed.signal();
     } finally {
       lock.unlock();
     }
@@ -120,21 +164,43 @@ public final class TimerQueue implements AutoCloseable {
   }
 
   private void run() {
+    long backoffMillis = 0;
     while (true) {
       try {
         if (!runOnce()) {
           return;
         }
+        backoffMillis = 0;
       } catch (RuntimeException e) {
-        log.atWarn().addKeyValue("shardId", shardId).setCause(e).log("timer queue read failed; retrying");
+        backoffMillis = backoffMillis == 0 ? STORE_ERROR_BACKOFF_MILLIS : Math.min(backoffMillis * 2, MAX_READ_BACKOFF_MILLIS);
+        if (e instanceof StoreUnavailableException) {
+          log.atDebug().addKeyValue("shardId", shardId).log("timer queue read failed, the store is unavailable; retrying");
+        } else {
+          log.atWarn().addKeyValue("shardId", shardId).setCause(e).log("timer queue read failed; retrying");
+        }
         try {
-          Thread.sleep(STORE_ERROR_BACKOFF_MILLIS);
+          if (!awaitRetry(backoffMillis)) {
+            return;
+          }
         } catch (InterruptedException interrupted) {
           return;
         }
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /** Waits before reading again after a failure; a {@link #rescan} (the store is back) or close ends the wait. */
+  private boolean awaitRetry(long millis) throws InterruptedException {
+    lock.lock();
+    try {
+      if (!closed && !rescanRequested) {
+        changed.await(millis, TimeUnit.MILLISECONDS);
+      }
+      return !closed;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -173,15 +239,25 @@ public final class TimerQueue implements AutoCloseable {
 
   private void readWindow(long now) {
     long windowEnd = now + config.lookAhead().toMillis();
+    long fromFireTime;
+    long fromTimerId;
     lock.lock();
     try {
       loadingUntil = Math.max(loadingUntil, windowEnd);
+      rescanRequested = false;
+      fromFireTime = cursorFireTime;
+      fromTimerId = cursorTimerId;
     } finally {
       lock.unlock();
     }
-    List<TimerRecord> rows = store.readTimers(shardId, cursorFireTime, cursorTimerId, windowEnd, config.batchSize());
+    List<TimerRecord> rows = store.readTimers(shardId, fromFireTime, fromTimerId, windowEnd, config.batchSize());
     lock.lock();
     try {
+      if (rescanRequested) {
+        // A rescan came while this read ran: leave the cursor at the start, read again at once.
+        nextReadMillis = 0;
+        return;
+      }
       for (TimerRecord row : rows) {
         if (!loadedById.containsKey(row.timerId()) && !firing.containsKey(row.timerId())) {
           loaded.add(row);
@@ -208,15 +284,20 @@ public final class TimerQueue implements AutoCloseable {
   }
 
   private void fire(TimerRecord timer) {
+    long handedOverMillis = clock.millis();
     try {
       target.fire(timer);
     } catch (RuntimeException e) {
       // The row is still there: the next window read after a restart fires it again. Within this
       // process, retry once the store may be back.
-      log.atWarn().addKeyValue("shardId", shardId).addKeyValue("timerId", timer.timerId()).setCause(e)
-          .log("firing a timer failed; will retry");
+      fireRetries.increment();
+      if (!(e instanceof StoreUnavailableException)) {
+        log.atWarn().addKeyValue("shardId", shardId).addKeyValue("timerId", timer.timerId()).setCause(e)
+            .log("firing a timer failed; will retry");
+      }
       lock.lock();
       try {
+        dueBeforeRetry.putIfAbsent(timer.timerId(), timer.fireTimeMillis());
         firing.remove(timer.timerId());
         if (!closed) {
           TimerRecord retry = new TimerRecord(timer.shardId(), timer.timerId(), clock.millis() + STORE_ERROR_BACKOFF_MILLIS,
@@ -230,12 +311,16 @@ public final class TimerQueue implements AutoCloseable {
       }
       return;
     }
+    long dueMillis;
     lock.lock();
     try {
       firing.remove(timer.timerId());
+      Long firstDue = dueBeforeRetry.remove(timer.timerId());
+      dueMillis = firstDue == null ? timer.fireTimeMillis() : firstDue;
     } finally {
       lock.unlock();
     }
+    lag.record(Math.max(0, handedOverMillis - dueMillis), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.util.Durations;
 import dev.hourglass.common.ExecutionKey;
+import dev.hourglass.common.StoreUnavailableException;
 import dev.hourglass.engine.namespace.Namespace;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.store.VisibilityQuery;
@@ -65,6 +66,9 @@ public final class RetentionSweeper {
     Duration next = MAX_INTERVAL;
     try {
       next = sweep();
+    } catch (StoreUnavailableException e) {
+      // The store reports its outage itself; the next sweep retries.
+      log.atDebug().log("retention sweep skipped: the store is unavailable");
     } catch (RuntimeException e) {
       log.atWarn().setCause(e).log("retention sweep failed; retrying at the next one");
     }

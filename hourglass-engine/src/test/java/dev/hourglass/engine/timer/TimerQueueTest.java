@@ -112,7 +112,7 @@ class TimerQueueTest {
       database.stores().timers().deleteTimers(0, List.of(timer.timerId())).join();
       latch.countDown();
     };
-    return new TimerQueue(0, database.stores().timers(), clock, target, firing, SMALL);
+    return new TimerQueue(0, database.stores().timers(), clock, target, firing, SMALL, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   private static TimerRecord timer(long id, long fireTimeMillis) {

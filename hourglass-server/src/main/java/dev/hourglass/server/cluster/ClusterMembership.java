@@ -53,7 +53,7 @@ public final class ClusterMembership implements AutoCloseable {
 
   private volatile Term term;
   private volatile ClusterView view;
-  private int shardCount;
+  private volatile int shardCount;
   // Loop thread only:
   private Set<String> lastLiveMembers = Set.of();
   private Optional<ShardLease> lastLiveLease = Optional.empty();
@@ -139,6 +139,11 @@ public final class ClusterMembership implements AutoCloseable {
   /** This process's member id (unique per process run). */
   public String memberId() {
     return memberId;
+  }
+
+  /** The database's shard count (0 before {@link #start}). */
+  public int shardCount() {
+    return shardCount;
   }
 
   /** Whether this process holds the shards and serves them now (for readiness checks). */

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * An Hourglass server for tests: a free port on loopback, a SQLite file in the given folder.
+ * An Hourglass server for tests: a free port on loopback (and a free management port), a SQLite
+ * file in the given folder.
  * Closing it stops the server; {@link #restart()} starts a new server on the same store and port,
  * the way an operator restarts a process.
  *
@@ -26,7 +27,8 @@ public final class TestingHourglassServer implements AutoCloseable {
   public TestingHourglassServer(Path directory, List<String> namespaces) {
     this.store = TestingStore.create(directory);
     try {
-      this.server = HourglassServer.start(ServerOptions.defaults().withPort(0).withStore(store.config()).withNamespaces(namespaces));
+      this.server = HourglassServer.start(ServerOptions.defaults().withPort(0).withManagementPort(0).withStore(store.config())
+          .withNamespaces(namespaces));
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -40,6 +42,11 @@ public final class TestingHourglassServer implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** The port of the management endpoints ({@code /metrics}, {@code /health/…}): a free one, picked at each start. */
+  public int managementPort() {
+    return server.managementPort().orElseThrow();
   }
 
   /** The store this server runs on (and a restart reopens). */
@@ -67,7 +74,8 @@ public final class TestingHourglassServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the server was down", e);
     }
-    server = HourglassServer.start(ServerOptions.defaults().withPort(port).withStore(store.config()).withNamespaces(namespaces));
+    server = HourglassServer.start(ServerOptions.defaults().withPort(port).withManagementPort(0).withStore(store.config())
+        .withNamespaces(namespaces));
   }
 
   /** Stops the server and, on PostgreSQL, drops its database. */

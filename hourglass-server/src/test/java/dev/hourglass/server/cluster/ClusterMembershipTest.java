@@ -60,7 +60,7 @@ class ClusterMembershipTest {
     ShardStore store = database.stores().shards();
     ServerOptions options = ServerOptions.defaults().withDbFile(file).withShardCount(SHARDS);
     Function<Map<Integer, Long>, EngineInstance> engines = rangeIds -> EngineInstance.start(database.stores(), options, rangeIds,
-        Clock.systemUTC());
+        Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     HangingRenewals hanging = new HangingRenewals(store);
 
     first = ClusterMembership.leased(hanging, "first", SHARDS, FAST, engines);
@@ -102,7 +102,7 @@ class ClusterMembershipTest {
     ShardStore store = database.stores().shards();
     ServerOptions options = ServerOptions.defaults().withDbFile(file).withShardCount(SHARDS);
     Function<Map<Integer, Long>, EngineInstance> engines = rangeIds -> EngineInstance.start(database.stores(), options, rangeIds,
-        Clock.systemUTC());
+        Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     // A process that held the shards on 127.0.0.1:7 and was killed: its lease and heartbeat are fresh.
     store.heartbeat("killed", "127.0.0.1:7", Duration.ofMinutes(10));
     store.acquireExpiredLeases("killed", SHARDS, Duration.ofMinutes(1), Optional.empty()).orElseThrow();

@@ -2,7 +2,13 @@ package dev.hourglass.store.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.StoreUnavailableException;
 import dev.hourglass.common.UnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -28,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * operation per transaction. An operation's future completes only after the commit returned:
  * nothing is acknowledged before it is durable.
  *
+ * <p>While the database is unreachable ({@link DatabaseAvailability}) batches fail at once with
+ * UNAVAILABLE, without waiting for a connection; the first batch after it answers again opens a
+ * new one.
+ *
  * <p>Threads: one writer thread owns the connection; {@link #submit} may be called from any thread.
  * Futures are completed on the writer thread, so callers must not chain slow work onto them
  * synchronously.
@@ -46,8 +56,16 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final ConnectionOpener opener;
   private final SqlDialect dialect;
+  private final DatabaseAvailability availability;
+  private final Timer commitLatency;
+  private final DistributionSummary batchSizes;
+  private final Counter replays;
+  private final Counter rejectedWrites;
+  private final Counter unavailableWrites;
   /** The writer thread's connection and statements; null after the connection was lost, until reopened. */
   private WriterSession session;
+  /** {@link DatabaseAvailability#outagesBegun()} when the session was opened: after an outage it is not reused. */
+  private long sessionOutages;
   private final BlockingQueue<PendingWrite> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
@@ -58,13 +76,32 @@ final class GroupCommitWriter implements AutoCloseable {
    * Opens the connection at once, so a database that cannot be reached fails the start, not the
    * first write.
    */
-  GroupCommitWriter(ConnectionOpener opener, SqlDialect dialect, String name) throws SQLException {
+  GroupCommitWriter(ConnectionOpener opener, SqlDialect dialect, String name, DatabaseAvailability availability, MeterRegistry metrics)
+      throws SQLException {
     this.opener = requireNonNull(opener, "opener is null");
     this.dialect = requireNonNull(dialect, "dialect is null");
+    this.availability = requireNonNull(availability, "availability is null");
+    // The same meters for every writer of the database: registering a name twice returns the first.
+    this.commitLatency = Timer.builder("persistence_commit_latency").description("Time to apply and commit one group-commit batch")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(metrics);
+    this.batchSizes = DistributionSummary.builder("persistence_commit_batch_size").description("Writes per committed batch")
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(metrics);
+    this.replays = Counter.builder("persistence_commit_replays")
+        .description("Batches rolled back because one write failed (a version conflict, a fenced shard) and replayed one write per transaction")
+        .register(metrics);
+    this.rejectedWrites = writeFailures(metrics, "rejected");
+    this.unavailableWrites = writeFailures(metrics, "unavailable");
     this.session = new WriterSession(opener.open(), dialect);
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
     this.thread.start();
+  }
+
+  private static Counter writeFailures(MeterRegistry metrics, String reason) {
+    return Counter.builder("persistence_write_failures")
+        .description("Writes not committed: rejected (conflict, fenced shard) or unavailable (database unreachable)")
+        .tag("reason", reason).register(metrics);
   }
 
   CompletableFuture<Void> submit(WriteOperation operation) {
@@ -111,6 +148,13 @@ final class GroupCommitWriter implements AutoCloseable {
    */
   private void commit(List<PendingWrite> batch) {
     try {
+      availability.checkAvailable();
+    } catch (StoreUnavailableException e) {
+      batch.forEach(write -> fail(write, e));
+      return;
+    }
+    long started = System.nanoTime();
+    try {
       WriterSession current = session();
       current.beginBatch();
       for (PendingWrite write : batch) {
@@ -121,27 +165,34 @@ final class GroupCommitWriter implements AutoCloseable {
       rollbackQuietly(e);
       if (session == null) {
         // No connection (the database is down): replaying one by one would only fail N times.
-        batch.forEach(write -> fail(write, e));
+        RuntimeException failure = e instanceof SQLException sql ? availability.failed("commit", sql) : (RuntimeException) e;
+        batch.forEach(write -> fail(write, failure));
         return;
       }
       if (batch.size() == 1) {
         fail(batch.get(0), e);
         return;
       }
+      replays.increment();
       batch.forEach(write -> commit(List.of(write)));
       return;
     }
+    commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    batchSizes.record(batch.size());
     batch.forEach(write -> write.result().complete(null));
   }
 
   private void fail(PendingWrite write, Exception error) {
-    if (error instanceof RuntimeException runtime && !(error instanceof UnavailableException)) {
-      write.result().completeExceptionally(runtime);
-      return;
+    RuntimeException failure;
+    if (error instanceof SQLException sql) {
+      failure = availability.failed("commit", sql);
+      if (!(failure instanceof StoreUnavailableException)) {
+        log.warn("store write failed", error);
+      }
+    } else {
+      failure = (RuntimeException) error;
     }
-    log.warn("store write failed", error);
-    UnavailableException failure = new UnavailableException("the store could not commit: " + error.getMessage());
-    failure.initCause(error);
+    (failure instanceof UnavailableException ? unavailableWrites : rejectedWrites).increment();
     write.result().completeExceptionally(failure);
   }
 
@@ -150,9 +201,15 @@ final class GroupCommitWriter implements AutoCloseable {
    * fails the writes in flight (UNAVAILABLE, nothing acknowledged), and the next batch goes on.
    */
   private WriterSession session() throws SQLException {
+    if (session != null && sessionOutages != availability.outagesBegun()) {
+      // Opened before an outage: its connection died with it; do not spend a write finding out.
+      session.close();
+      session = null;
+    }
     if (session == null) {
+      sessionOutages = availability.outagesBegun();
       session = new WriterSession(opener.open(), dialect);
-      log.info("store writer connection reopened");
+      log.debug("store writer connection reopened");
     }
     return session;
   }
@@ -167,7 +224,8 @@ final class GroupCommitWriter implements AutoCloseable {
       cause.addSuppressed(rollbackFailure);
     }
     if (!session.isValid()) {
-      log.warn("store writer connection lost; reopening it for the next batch", cause);
+      // Said once per outage by DatabaseAvailability; here only for debugging.
+      log.atDebug().setCause(cause).log("store writer connection lost; reopening it for the next batch");
       session.close();
       session = null;
     }

@@ -1,7 +1,6 @@
 package dev.hourglass.store.sql;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.hourglass.common.UnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,36 +24,37 @@ final class ReadQueries {
   private static final int MAX_ATTEMPTS = 3;
 
   private final HikariDataSource readers;
+  private final DatabaseAvailability availability;
 
-  ReadQueries(HikariDataSource readers) {
+  ReadQueries(HikariDataSource readers, DatabaseAvailability availability) {
     this.readers = readers;
+    this.availability = availability;
   }
 
   /**
    * Runs a read. A read that met a connection the database had dropped (a restart, a failover) is
    * run again on a new one: the pool's idle connections are most likely dead too, so they are
    * discarded; reads are idempotent, and a caller should not see UNAVAILABLE for a database that
-   * is back.
+   * is back. When no connection can be had at all, the database is down: the read fails with
+   * UNAVAILABLE, and so do the next ones at once until it answers again ({@link DatabaseAvailability}).
    */
   <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) {
     for (int attempt = 1; ; attempt++) {
+      availability.checkAvailable();
       try {
         return listOnce(sql, binder, mapper);
       } catch (SQLException e) {
-        if (attempt >= MAX_ATTEMPTS || !isLostConnection(e)) {
-          UnavailableException failure = new UnavailableException("the store could not be read: " + e.getMessage());
-          failure.initCause(e);
-          throw failure;
+        if (attempt >= MAX_ATTEMPTS || !DatabaseAvailability.isConnectionFailure(e) || DatabaseAvailability.isPoolTimeout(e)) {
+          throw availability.failed("be read", e);
         }
         readers.getHikariPoolMXBean().softEvictConnections();
       }
     }
   }
 
-  /** SQLSTATE class 08 (connection exception) or 57P (operator intervention: shutdown, terminated). */
-  private static boolean isLostConnection(SQLException e) {
-    String state = e.getSQLState();
-    return state != null && (state.startsWith("08") || state.startsWith("57P"));
+  /** A trivial query, for health checks. */
+  void ping() {
+    list("SELECT 1", statement -> {}, row -> row.getInt(1));
   }
 
   private <T> List<T> listOnce(String sql, Binder binder, RowMapper<T> mapper) throws SQLException {

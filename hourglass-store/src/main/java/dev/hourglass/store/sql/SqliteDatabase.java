@@ -17,7 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,15 +50,25 @@ public final class SqliteDatabase implements Database {
   private final FileLock lock;
   private final ShardWriters writer;
   private final HikariDataSource readers;
+  private final DatabaseAvailability availability;
+  private final ReadQueries reads;
   private final Stores stores;
 
-  private SqliteDatabase(Path file, FileChannel lockChannel, FileLock lock, ShardWriters writer, HikariDataSource readers) {
+  private SqliteDatabase(Path file, FileChannel lockChannel, FileLock lock, ShardWriters writer, HikariDataSource readers,
+      DatabaseAvailability availability) {
     this.file = file;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.writer = writer;
     this.readers = readers;
-    this.stores = SqlStores.stores(new ReadQueries(readers), writer, LeaseTransactions.onWriter(writer), SqlDialect.sqlite());
+    this.availability = availability;
+    this.reads = new ReadQueries(readers, availability);
+    this.stores = SqlStores.stores(reads, writer, LeaseTransactions.onWriter(writer), SqlDialect.sqlite());
+  }
+
+  /** {@link #open(Path, MeterRegistry)} with the store's metrics kept nowhere (tests). */
+  public static SqliteDatabase open(Path file) {
+    return open(file, new SimpleMeterRegistry());
   }
 
   /**
@@ -62,7 +76,8 @@ public final class SqliteDatabase implements Database {
    *
    * @throws FailedPreconditionException when another process holds the file
    */
-  public static SqliteDatabase open(Path file) {
+  public static SqliteDatabase open(Path file, MeterRegistry metrics) {
+    requireNonNull(metrics, "metrics is null");
     Path absolute = requireNonNull(file, "file is null").toAbsolutePath();
     FileChannel lockChannel = null;
     try {
@@ -83,12 +98,16 @@ public final class SqliteDatabase implements Database {
             + lockFile + " is held)");
       }
       Migrations.migrate(Flyway.configure().dataSource(dataSource(absolute)), SqlDialect.sqlite(), absolute.toString());
+      // A local file is not "unreachable" the way a server is (no SQLite error is a connection
+      // error), but the same tracker keeps the read and write paths one for both dialects.
+      DatabaseAvailability availability = new DatabaseAvailability("the SQLite file " + absolute,
+          () -> writerConnection(absolute).close(), () -> {}, metrics);
       // One writer: SQLite lets one connection write at a time.
       ShardWriters writer = new ShardWriters(List.of(
-          new GroupCommitWriter(() -> writerConnection(absolute), SqlDialect.sqlite(), "hourglass-sqlite-writer")));
-      HikariDataSource readers = readerPool(absolute);
+          new GroupCommitWriter(() -> writerConnection(absolute), SqlDialect.sqlite(), "hourglass-sqlite-writer", availability, metrics)));
+      HikariDataSource readers = readerPool(absolute, metrics);
       log.atInfo().addKeyValue("file", absolute).log("SQLite store opened");
-      return new SqliteDatabase(absolute, lockChannel, lock, writer, readers);
+      return new SqliteDatabase(absolute, lockChannel, lock, writer, readers, availability);
     } catch (IOException e) {
       closeQuietly(lockChannel);
       throw new UncheckedIOException("cannot open " + absolute + ": " + e.getMessage(), e);
@@ -121,7 +140,7 @@ public final class SqliteDatabase implements Database {
     return dataSource;
   }
 
-  private static HikariDataSource readerPool(Path file) {
+  private static HikariDataSource readerPool(Path file, MeterRegistry metrics) {
     HikariConfig config = new HikariConfig();
     // Readers are ordinary connections that only ever read: SQLite's read-only open mode cannot be
     // combined with a pool that resets connection flags.
@@ -130,6 +149,7 @@ public final class SqliteDatabase implements Database {
     config.setMaximumPoolSize(READER_POOL_SIZE);
     config.setMinimumIdle(READER_POOL_SIZE);
     config.setAutoCommit(true);
+    config.setMetricRegistry(metrics);
     return new HikariDataSource(config);
   }
 
@@ -147,9 +167,20 @@ public final class SqliteDatabase implements Database {
     return stores;
   }
 
+  @Override
+  public Optional<String> checkHealth(Duration timeout) {
+    return availability.check(timeout, reads::ping);
+  }
+
+  @Override
+  public void onRecovery(Runnable listener) {
+    availability.addRecoveryListener(listener);
+  }
+
   /** Commits what was submitted, closes connections, releases the file. */
   @Override
   public void close() {
+    availability.close();
     writer.close();
     readers.close();
     try {

@@ -77,7 +77,8 @@ public final class ServerProcess implements AutoCloseable {
     } else {
       command.addAll(List.of("start-dev", "--db-filename", ((StoreConfig.Sqlite) store).file().toString()));
     }
-    command.addAll(List.of("--port", Integer.toString(port)));
+    // A fixed gRPC port, but any free management port: port + 2000 may be another process's.
+    command.addAll(List.of("--port", Integer.toString(port), "--management-port", "0"));
     builder.command(command);
     long startNanos = System.nanoTime();
     Process process;
