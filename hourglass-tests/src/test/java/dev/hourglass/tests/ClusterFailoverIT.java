@@ -33,11 +33,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Three server processes on one PostgreSQL database (active/standby): clients and workers
- * connected to all three, workflows with activities, timers and signals in flight, and the active
- * process killed with SIGKILL. Every workflow must complete with the right result on the process
+ * connected to all three, workflows with activities, timers and signals in flight (some activities
+ * running on workers, some waiting in the backlog, some workflows sleeping, signals sent during
+ * the failover), and the active process killed with SIGKILL. Every workflow must complete with the right result on the process
  * that takes over, no activity attempt may run twice (a handover that dispatched a task again
  * would show as the same attempt number twice), and the killed process must leave the membership.
  */
@@ -76,13 +78,29 @@ class ClusterFailoverIT {
     public String step(String key, int number) {
       EXECUTIONS.computeIfAbsent(key, ignored -> new CopyOnWriteArrayList<>())
           .add(Activity.getExecutionContext().getInfo().getAttempt());
+      if (key.endsWith(":first")) {
+        // Long enough that the kill finds some of these running on a worker.
+        sleep(Duration.ofMillis(1500));
+      }
       return key.substring(key.indexOf(':') + 1) + "-" + number;
+    }
+
+    private static void sleep(Duration duration) {
+      try {
+        Thread.sleep(duration.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 
   public static class FailoverWorkflowImpl implements FailoverWorkflow {
     private final Steps steps = Workflow.newActivityStub(Steps.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofSeconds(5))
+        // Longer than a failover (about 6 s), so a completion reported through the gap reaches the
+        // new active process in time and is accepted; an attempt lost with the killed process's
+        // worker is retried when this expires.
+        .setStartToCloseTimeout(Duration.ofSeconds(12))
         .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1)).setMaximumAttempts(MAXIMUM_ATTEMPTS).build())
         .build());
     private String word;
@@ -149,8 +167,9 @@ class ClusterFailoverIT {
     for (int i = 1; i <= WORKFLOWS; i++) {
       start(i % 2 == 0 ? onFirst : onSecond, "wf-" + i, i);
     }
-    await().atMost(60, TimeUnit.SECONDS).until(() -> countStarted(":first") == WORKFLOWS + 1);
-
+    // Kill when some first activities ran, some are running and some wait in the backlog; the
+    // workflows past them sleep on a timer, and the signals they wait for are sent after the kill.
+    await().atMost(60, TimeUnit.SECONDS).until(() -> countStarted(":first") >= 1 + WORKFLOWS / 2);
     first.kill();
     for (int i = 1; i <= WORKFLOWS; i++) {
       onThird.client().newWorkflowStub(FailoverWorkflow.class, "wf-" + i).go("w" + i);
@@ -160,6 +179,7 @@ class ClusterFailoverIT {
       assertThat(result).isEqualTo("first-" + i + "/w" + i + "/second-" + i);
     }
 
+    LoggerFactory.getLogger(ClusterFailoverIT.class).info("activity attempts after the failover: {}", new java.util.TreeMap<>(EXECUTIONS));
     assertThat(EXECUTIONS).hasSize(2 * (WORKFLOWS + 1));
     EXECUTIONS.forEach((key, attempts) -> {
       assertThat(attempts).as("attempts of %s: none ran twice", key).doesNotHaveDuplicates();
