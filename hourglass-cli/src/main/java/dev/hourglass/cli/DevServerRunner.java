@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import ch.qos.logback.classic.LoggerContext;
 import dev.hourglass.server.HourglassServer;
 import dev.hourglass.server.ServerStartException;
+import dev.hourglass.ui.HourglassUi;
+import dev.hourglass.ui.UiStartException;
+import java.util.Optional;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
 import org.slf4j.ILoggerFactory;
@@ -42,14 +45,28 @@ final class DevServerRunner implements ServerRunner {
       err.flush();
       return EXIT_FAILURE;
     }
-    addShutdownHook.accept(new Thread(server::close, "hourglass-shutdown"));
+    Optional<HourglassUi> ui;
+    try {
+      ui = WebUiLauncher.start(options.ui(), server);
+    } catch (UiStartException e) {
+      server.close();
+      err.println(e.getMessage());
+      err.flush();
+      return EXIT_FAILURE;
+    }
+    addShutdownHook.accept(new Thread(() -> {
+      ui.ifPresent(HourglassUi::close);
+      server.close();
+    }, "hourglass-shutdown"));
     out.println("Hourglass server listening on " + server.target());
     out.println("Data: " + server.dataLocation());
     printManagement(server, out);
+    WebUiLauncher.printUrl(ui, out);
     out.flush();
     try {
       server.awaitTermination();
     } catch (InterruptedException e) {
+      ui.ifPresent(HourglassUi::close);
       server.close();
       throw e;
     }

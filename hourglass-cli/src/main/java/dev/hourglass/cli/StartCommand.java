@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -78,6 +79,9 @@ final class StartCommand implements Callable<Integer> {
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: info).")
   private LogLevel logLevel;
 
+  @Mixin
+  private UiFlags uiFlags = new UiFlags();
+
   @Option(names = "--management-port", paramLabel = "PORT", description = "Port of the HTTP management endpoints /metrics, /health/live and /health/ready, on the same address; 0 picks a free one, -1 serves none (default: the gRPC port + 2000, 9233).")
   private Integer managementPort;
 
@@ -133,7 +137,7 @@ final class StartCommand implements Callable<Integer> {
               .orElse(ServerOptions.defaultManagementPort(grpcPort)),
           first(Optional.ofNullable(advertiseAddress), env(ENV_ADVERTISE_ADDRESS), Optional.ofNullable(fileServer.advertiseAddress()))
               .orElse(""));
-      return new StartDevOptions(server, logLevel(file), logFormat(file));
+      return new StartDevOptions(server, logLevel(file), logFormat(file), uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }

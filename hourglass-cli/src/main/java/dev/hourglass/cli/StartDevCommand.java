@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,6 +52,9 @@ final class StartDevCommand implements Callable<Integer> {
   @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevel.Converter.class, completionCandidates = LogLevel.Candidates.class,
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
+
+  @Mixin
+  private UiFlags uiFlags = new UiFlags();
 
   @Option(names = "--management-port", paramLabel = "PORT", description = "Port of the HTTP management endpoints /metrics, /health/live and /health/ready, on the same address; 0 picks a free one, -1 serves none (default: the gRPC port + 2000, 9233).")
   private Integer managementPort;
@@ -96,15 +100,17 @@ final class StartDevCommand implements Callable<Integer> {
     }
     Path dbFile = workingDirectory.resolve(dbFilename).toAbsolutePath().normalize();
     ServerOptions server;
+    UiSettings ui;
     try {
       server = new ServerOptions(ip, port, dbFile, extraNamespaces, shards)
           .withManagementPort(managementPort != null ? managementPort : ServerOptions.defaultManagementPort(port));
+      ui = uiFlags.settings();
     } catch (IllegalArgumentException e) {
       // ServerOptions owns the limits (port range, shard count); report them as a usage error.
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
     try {
-      return new StartDevOptions(server, logLevel, LogFormat.resolve(logFormat, environment));
+      return new StartDevOptions(server, logLevel, LogFormat.resolve(logFormat, environment), ui);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }

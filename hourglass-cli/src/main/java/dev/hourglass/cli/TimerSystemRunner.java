@@ -6,6 +6,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.hourglass.server.HourglassServer;
 import dev.hourglass.server.ServerStartException;
+import dev.hourglass.ui.HourglassUi;
+import dev.hourglass.ui.UiStartException;
+import java.util.Optional;
 import dev.hourglass.timers.TimerSystem;
 import dev.hourglass.timers.TimerSystemOptions;
 import java.io.PrintWriter;
@@ -62,11 +65,27 @@ final class TimerSystemRunner implements UpRunner {
       err.flush();
       return EXIT_FAILURE;
     }
-    addShutdownHook.accept(new Thread(system::close, "hourglass-up-shutdown"));
+    Optional<HourglassUi> ui;
+    try {
+      // The UI shows the embedded server; with --temporal-address that server has its own.
+      ui = system.server().isPresent() ? WebUiLauncher.start(options.ui(), system.server().get()) : Optional.empty();
+    } catch (UiStartException e) {
+      system.close();
+      err.println(e.getMessage());
+      err.flush();
+      return EXIT_FAILURE;
+    }
+    addShutdownHook.accept(new Thread(() -> {
+      ui.ifPresent(HourglassUi::close);
+      system.close();
+    }, "hourglass-up-shutdown"));
     printWhereEverythingIs(system, out);
+    WebUiLauncher.printUrl(ui, out);
+    out.flush();
     try {
       system.awaitTermination();
     } catch (InterruptedException e) {
+      ui.ifPresent(HourglassUi::close);
       system.close();
       throw e;
     }

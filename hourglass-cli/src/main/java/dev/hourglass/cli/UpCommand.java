@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -91,6 +92,9 @@ final class UpCommand implements Callable<Integer> {
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
 
+  @Mixin
+  private UiFlags uiFlags = new UiFlags();
+
   @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class, completionCandidates = LogFormat.Candidates.class,
       description = "Log output: ${COMPLETION-CANDIDATES}; json is one object per line with key-values as fields (env: " + LogFormat.ENV + "; default: text).")
   private LogFormat logFormat;
@@ -137,7 +141,7 @@ final class UpCommand implements Callable<Integer> {
           .withEmbeddedServer(server)
           .withNamespace(flagOrEnv(namespace, ENV_NAMESPACE).orElse(defaults.namespace()))
           .withTaskQueue(flagOrEnv(taskQueue, ENV_TASK_QUEUE).orElse(defaults.taskQueue()));
-      return new UpOptions(system, logLevel, LogFormat.resolve(logFormat, environment));
+      return new UpOptions(system, logLevel, LogFormat.resolve(logFormat, environment), uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DevServerRunnerTest {
   /** The runner sets the level of the test JVM's logging; keep lifecycle lines out of the report. */
   private static final LogLevel QUIET = LogLevel.WARN;
+  private static final Pattern WEB_UI = Pattern.compile("Web UI: (http://127\\.0\\.0\\.1:\\d+)");
   private static final Pattern LISTENING = Pattern.compile("Hourglass server listening on 127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir
@@ -86,14 +87,9 @@ class DevServerRunnerTest {
     RunningCommand first = start(new ServerOptions("127.0.0.1", 0, dbFile, List.of(), 4));
     Thread firstHook = first.shutdownHook.get(1, TimeUnit.MINUTES);
 
-    StringWriter err = new StringWriter();
-    int exitCode = new DevServerRunner(hook -> {
-      throw new AssertionError("a server that failed to start registers no hook");
-    }).run(new StartDevOptions(new ServerOptions("127.0.0.1", 0, dbFile, List.of(), 4), QUIET),
-        new PrintWriter(new StringWriter()), new PrintWriter(err));
+    String err = failedStart(new StartDevOptions(new ServerOptions("127.0.0.1", 0, dbFile, List.of(), 4), QUIET));
 
-    assertThat(exitCode).isEqualTo(DevServerRunner.EXIT_FAILURE);
-    assertThat(err.toString()).startsWith("Cannot start").contains(dbFile.getFileName().toString()).doesNotContain("\tat ");
+    assertThat(err).startsWith("Cannot start").contains(dbFile.getFileName().toString()).doesNotContain("\tat ");
 
     firstHook.start();
     firstHook.join();
@@ -103,23 +99,63 @@ class DevServerRunnerTest {
   @Test
   void portInUseFailsWithExitCodeOne() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      StringWriter err = new StringWriter();
-      int exitCode = new DevServerRunner(hook -> {
-        throw new AssertionError("a server that failed to start registers no hook");
-      }).run(new StartDevOptions(new ServerOptions("127.0.0.1", taken.getLocalPort(), directory.resolve("dev.db"), List.of(), 4),
-          QUIET), new PrintWriter(new StringWriter()), new PrintWriter(err));
+      String err = failedStart(new StartDevOptions(
+          new ServerOptions("127.0.0.1", taken.getLocalPort(), directory.resolve("dev.db"), List.of(), 4), QUIET));
 
-      assertThat(exitCode).isEqualTo(DevServerRunner.EXIT_FAILURE);
-      assertThat(err.toString()).startsWith("Cannot start").contains(String.valueOf(taken.getLocalPort())).doesNotContain("\tat ");
+      assertThat(err).startsWith("Cannot start").contains(String.valueOf(taken.getLocalPort())).doesNotContain("\tat ");
     }
   }
 
+  @Test
+  void servesTheWebUiAndPrintsItsAddress() throws Exception {
+    RunningCommand running = start(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET, LogFormat.TEXT,
+        new UiSettings(true, java.util.Optional.of(0))));
+    Thread hook = running.shutdownHook.get(1, TimeUnit.MINUTES);
+    Matcher ui = await().atMost(Duration.ofMinutes(1))
+        .until(() -> WEB_UI.matcher(running.out.toString()), Matcher::find);
+
+    java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder()
+        .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build()
+        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ui.group(1))).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>Workflows</h1>");
+
+    hook.start();
+    hook.join();
+    assertThat(running.exitCode.get(1, TimeUnit.MINUTES)).isZero();
+  }
+
+  @Test
+  void webUiPortInUseFailsWithExitCodeOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      String err = failedStart(new StartDevOptions(new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4), QUIET, LogFormat.TEXT,
+          new UiSettings(true, java.util.Optional.of(taken.getLocalPort()))));
+
+      assertThat(err).startsWith("Cannot start the web UI").contains(String.valueOf(taken.getLocalPort()))
+          .doesNotContain("\tat ");
+    }
+  }
+
+  /** Runs a start that must fail: exit code 1, no shutdown hook; returns what it printed on stderr. */
+  private static String failedStart(StartDevOptions options) throws InterruptedException {
+    StringWriter err = new StringWriter();
+    int exitCode = new DevServerRunner(hook -> {
+      throw new AssertionError("a server that failed to start registers no hook");
+    }).run(options, new PrintWriter(new StringWriter()), new PrintWriter(err));
+    assertThat(exitCode).isEqualTo(DevServerRunner.EXIT_FAILURE);
+    return err.toString();
+  }
+
   private RunningCommand start(ServerOptions options) {
+    return start(new StartDevOptions(options, QUIET));
+  }
+
+  private RunningCommand start(StartDevOptions options) {
     CompletableFuture<Thread> shutdownHook = new CompletableFuture<>();
     StringWriter out = new StringWriter();
     DevServerRunner runner = new DevServerRunner(shutdownHook::complete);
-    Future<Integer> exitCode = executor.submit(() -> runner.run(new StartDevOptions(options, QUIET),
-        new PrintWriter(out), new PrintWriter(new StringWriter())));
+    Future<Integer> exitCode = executor.submit(() -> runner.run(options, new PrintWriter(out), new PrintWriter(new StringWriter())));
     return new RunningCommand(shutdownHook, exitCode, out);
   }
 

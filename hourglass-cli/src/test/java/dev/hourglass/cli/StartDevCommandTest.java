@@ -37,7 +37,7 @@ class StartDevCommandTest {
 
     assertThat(onlyStarted()).isEqualTo(new StartDevOptions(
         new ServerOptions("0.0.0.0", 7300, Path.of("/var/lib/hourglass/data.db"), List.of("orders", "billing"), 4).withManagementPort(9300),
-        LogLevel.DEBUG));
+        LogLevel.DEBUG, LogFormat.TEXT, UiSettings.DEFAULT));
   }
 
   @Test
@@ -57,6 +57,24 @@ class StartDevCommandTest {
   void randomGrpcPortMeansRandomManagementPort() {
     execute("server", "start-dev", "--port", "0");
     assertThat(onlyStarted().server().managementPort()).isZero();
+  }
+
+  @Test
+  void webUiIsOnByDefaultAndFlagsMoveOrDropIt() {
+    execute("server", "start-dev");
+    execute("server", "start-dev", "--ui-port", "9000");
+    execute("server", "start-dev", "--headless");
+
+    assertThat(started).extracting(StartDevOptions::ui).containsExactly(
+        UiSettings.DEFAULT, new UiSettings(true, java.util.Optional.of(9000)), UiSettings.HEADLESS);
+    assertThat(UiSettings.DEFAULT.options("127.0.0.1", 7233, "127.0.0.1:7233").port()).isEqualTo(8233);
+  }
+
+  @Test
+  void uiPortOutOfRangeIsUsageError() {
+    assertThat(execute("server", "start-dev", "--ui-port", "70000")).isEqualTo(2);
+    assertThat(started).isEmpty();
+    assertThat(err.toString()).contains("--ui-port must be between 0 and 65535: 70000");
   }
 
   @Test
@@ -138,10 +156,10 @@ class StartDevCommandTest {
 
   @Test
   void unknownFlagIsUsageError() {
-    assertThat(execute("server", "start-dev", "--headless")).isEqualTo(2);
+    assertThat(execute("server", "start-dev", "--no-such-flag")).isEqualTo(2);
 
     assertThat(started).isEmpty();
-    assertThat(err.toString()).contains("Unknown option: '--headless'");
+    assertThat(err.toString()).contains("Unknown option: '--no-such-flag'");
   }
 
   @Test

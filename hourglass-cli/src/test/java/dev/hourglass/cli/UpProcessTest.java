@@ -137,7 +137,8 @@ class UpProcessTest {
         "--port", Integer.toString(apiPort),
         "--server-port", Integer.toString(serverPort),
         "--management-port", "0",
-        "--db-filename", db.toString());
+        "--db-filename", db.toString(),
+        "--headless");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Void> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> {

@@ -67,6 +67,7 @@ class ActivityTimeoutIT {
    * Activity options for one scenario; a timeout of 0 is left unset.
    *
    * @param activityTaskQueue where the activity is scheduled; empty = the workflow's task queue
+   * @param retryInitialMillis the retry policy's initial (and constant) interval
    */
   public record TimeoutScenario(
       Work work,
@@ -75,7 +76,15 @@ class ActivityTimeoutIT {
       long startToCloseMillis,
       long scheduleToCloseMillis,
       long heartbeatMillis,
-      int maximumAttempts) {}
+      int maximumAttempts,
+      long retryInitialMillis) {
+
+    TimeoutScenario(Work work, String activityTaskQueue, long scheduleToStartMillis, long startToCloseMillis,
+        long scheduleToCloseMillis, long heartbeatMillis, int maximumAttempts) {
+      this(work, activityTaskQueue, scheduleToStartMillis, startToCloseMillis, scheduleToCloseMillis, heartbeatMillis,
+          maximumAttempts, 200);
+    }
+  }
 
   public record AttemptRecord(int attempt, String heartbeatDetails) {}
 
@@ -139,7 +148,7 @@ class ActivityTimeoutIT {
     public String run(TimeoutScenario scenario) {
       ActivityOptions.Builder options = ActivityOptions.newBuilder()
           .setRetryOptions(RetryOptions.newBuilder()
-              .setInitialInterval(Duration.ofMillis(200))
+              .setInitialInterval(Duration.ofMillis(scenario.retryInitialMillis()))
               .setBackoffCoefficient(1.0)
               .setMaximumAttempts(scenario.maximumAttempts())
               .build());
@@ -221,6 +230,35 @@ class ActivityTimeoutIT {
         "schedule-to-close", new TimeoutScenario(Work.BLOCK, "", 0, 0, 2_000, 0, 0));
 
     assertThat(timeoutTypeOf(failure)).isEqualTo(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE);
+  }
+
+  @Test
+  void startToCloseTimeoutWithNoTimeLeftForARetryBecomesScheduleToCloseWithoutCause() {
+    // The retry would start 5 s after the first attempt's start-to-close timeout, past the schedule-to-close deadline.
+    ActivityFailure failure = runExpectingActivityTimeout(
+        "no-time-for-retry", new TimeoutScenario(Work.BLOCK, "", 0, 1_000, 4_000, 0, 0, 5_000));
+
+    assertThat(failure.getRetryState()).isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
+    assertThat(timeoutTypeOf(failure)).isEqualTo(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE);
+    // Temporal replaces the last attempt's timeout in place: the cause is only what earlier attempts failed with.
+    assertThat(failure.getCause().getCause()).isNull();
+    assertThat(activities.attempts).hasSize(1);
+  }
+
+  @Test
+  void scheduleToCloseAfterHeartbeatTimeoutsKeepsTheDetailsOnTheOuterFailureOnly() {
+    ActivityFailure failure = runExpectingActivityTimeout(
+        "heartbeat-schedule-to-close", new TimeoutScenario(Work.HEARTBEAT_ONCE_THEN_BLOCK, "", 0, 10_000, 3_000, 1_000, 0));
+
+    assertThat(failure.getRetryState()).isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
+    TimeoutFailure scheduleToClose = (TimeoutFailure) failure.getCause();
+    assertThat(scheduleToClose.getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE);
+    assertThat(scheduleToClose.getLastHeartbeatDetails().get(String.class)).isEqualTo("started");
+    assertThat(scheduleToClose.getCause()).isInstanceOf(TimeoutFailure.class);
+    TimeoutFailure heartbeat = (TimeoutFailure) scheduleToClose.getCause();
+    assertThat(heartbeat.getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
+    assertThat(heartbeat.getLastHeartbeatDetails().getSize()).isZero();
+    assertThat(heartbeat.getCause()).isNull();
   }
 
   @Test

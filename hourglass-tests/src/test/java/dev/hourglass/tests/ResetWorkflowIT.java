@@ -87,13 +87,54 @@ class ResetWorkflowIT {
     }
   }
 
+  @WorkflowInterface
+  public interface EchoWorkflow {
+    @WorkflowMethod
+    String echo(String value);
+  }
+
+  public static class EchoWorkflowImpl implements EchoWorkflow {
+    @Override
+    public String echo(String value) {
+      return value;
+    }
+  }
+
+  /** Runs a child to its end, then waits for a signal. */
+  @WorkflowInterface
+  public interface ParentWorkflow {
+    @WorkflowMethod
+    String run();
+
+    @SignalMethod
+    void add(String value);
+  }
+
+  public static class ParentWorkflowImpl implements ParentWorkflow {
+    private final List<String> values = new ArrayList<>();
+
+    @Override
+    public String run() {
+      String echoed = Workflow.newChildWorkflowStub(EchoWorkflow.class,
+          io.temporal.workflow.ChildWorkflowOptions.newBuilder().setWorkflowId(Workflow.getInfo().getWorkflowId() + "-child").build())
+          .echo("child");
+      Workflow.await(() -> !values.isEmpty());
+      return echoed + values;
+    }
+
+    @Override
+    public void add(String value) {
+      values.add(value);
+    }
+  }
+
   @BeforeEach
   void start() {
     EXECUTIONS.clear();
     server = new TestingHourglassServer(dataDir);
     sdk = SdkEnvironment.connect(server.target());
     sdk.startWorker(TASK_QUEUE, worker -> {
-      worker.registerWorkflowImplementationTypes(ResettableWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(ResettableWorkflowImpl.class, ParentWorkflowImpl.class, EchoWorkflowImpl.class);
       worker.registerActivitiesImplementations((StepActivity) step -> {
         EXECUTIONS.computeIfAbsent(step, key -> new AtomicInteger()).incrementAndGet();
         return "step" + step;
@@ -184,6 +225,31 @@ class ResetWorkflowIT {
     WorkflowExecution newRun = WorkflowExecution.newBuilder().setWorkflowId("reset-2").setRunId(newRunId).build();
     assertThat(history(newRun).stream().map(HistoryEvent::getEventType)).contains(EventType.EVENT_TYPE_TIMER_FIRED);
     assertThat(EXECUTIONS.get(1)).hasValue(1);
+    assertThat(sdkLogs.events()).isEmpty();
+  }
+
+  @Test
+  void resetToAPointAfterAChildWorkflowEndedCopiesTheChildAsHistory() throws Exception {
+    ParentWorkflow workflow = sdk.client().newWorkflowStub(ParentWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("reset-parent").build());
+    WorkflowExecution base = WorkflowClient.start(workflow::run);
+    HistoryProbe probe = new HistoryProbe(sdk.client());
+    probe.awaitEvent("reset-parent", EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED, Duration.ofSeconds(10));
+    workflow.add("a");
+    assertThat(WorkflowStub.fromTyped(workflow).getResult(10, TimeUnit.SECONDS, String.class)).isEqualTo("child[a]");
+    List<HistoryEvent> events = history(base);
+    long childCompleted = firstEventId(events, EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED);
+    long taskAfterChild = events.stream()
+        .filter(event -> event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && event.getEventId() > childCompleted)
+        .findFirst().orElseThrow().getEventId();
+
+    String newRunId = reset(base, taskAfterChild, "");
+
+    String result = sdk.client().newUntypedWorkflowStub("reset-parent").getResult(10, TimeUnit.SECONDS, String.class);
+    assertThat(result).isEqualTo("child[a]");
+    WorkflowExecution newRun = WorkflowExecution.newBuilder().setWorkflowId("reset-parent").setRunId(newRunId).build();
+    assertThat(history(newRun).stream().map(HistoryEvent::getEventType).filter(type -> type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED))
+        .as("the child is not started again").hasSize(1);
     assertThat(sdkLogs.events()).isEmpty();
   }
 

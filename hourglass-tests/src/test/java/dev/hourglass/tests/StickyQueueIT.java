@@ -231,4 +231,43 @@ class StickyQueueIT {
     assertThat(workflow.status()).isEqualTo(1);
     assertThat(CountingWorkflowImpl.RUNS.get()).as("workflow code runs").isEqualTo(1);
   }
+
+  @Test
+  void aWorkerShuttingDownHasItsOutstandingPollsAnsweredSoItStopsWithoutCancellingThem() throws Exception {
+    var namespace = sdk.service().blockingStub().describeNamespace(
+        io.temporal.api.workflowservice.v1.DescribeNamespaceRequest.newBuilder().setNamespace(SdkEnvironment.NAMESPACE).build());
+    assertThat(namespace.getNamespaceInfo().getCapabilities().getWorkerPollCompleteOnShutdown())
+        .as("worker_poll_complete_on_shutdown capability").isTrue();
+    // A worker holding a workflow in its cache, its workflow, sticky and activity polls open.
+    WorkerFactory worker = startWorker(new ChecklistActivitiesImpl());
+    ChecklistWorkflow workflow = newWorkflow("graceful-stop");
+    WorkflowClient.start(workflow::run, 2, 2, 3_600_000L);
+    new HistoryProbe(sdk.client()).awaitEvent("graceful-stop", EVENT_TYPE_TIMER_STARTED, Duration.ofSeconds(10));
+
+    // With the capability the SDK waits for its polls to return (it does not cancel them): a minute each
+    // unless ShutdownWorker answers them.
+    worker.shutdown();
+    worker.awaitTermination(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+    assertThat(worker.isTerminated()).as("worker terminated after a graceful shutdown").isTrue();
+  }
+
+  @Test
+  void aPollFromAWorkerThatShutDownIsAnsweredEmptyAtOnce() throws Exception {
+    var stub = sdk.service().blockingStub();
+    String workerInstanceKey = java.util.UUID.randomUUID().toString();
+    var shutdown = io.temporal.api.workflowservice.v1.ShutdownWorkerRequest.newBuilder()
+        .setNamespace(SdkEnvironment.NAMESPACE).setIdentity("leaving").setWorkerInstanceKey(workerInstanceKey)
+        .setTaskQueue(TASK_QUEUE).build();
+    stub.shutdownWorker(shutdown);
+
+    // A poll sent before the shutdown but arriving after it must not wait out its long poll (a minute).
+    var poll = stub.withDeadlineAfter(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS).pollActivityTaskQueue(
+        io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest.newBuilder()
+            .setNamespace(SdkEnvironment.NAMESPACE)
+            .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(TASK_QUEUE))
+            .setIdentity("leaving").setWorkerInstanceKey(workerInstanceKey).build());
+
+    assertThat(poll.getTaskToken().isEmpty()).as("empty poll response").isTrue();
+  }
 }

@@ -130,4 +130,34 @@ class WorkflowStartIT {
     assertThat(description.getMemo("owner", String.class)).isEqualTo("alice");
     assertThat(description.getMemo("priority", Integer.class)).isEqualTo(3);
   }
+
+  @Test
+  void anEagerStartHandsTheFirstWorkflowTaskToTheStartingClientsWorker() throws Exception {
+    var namespace = sdk.service().blockingStub().describeNamespace(
+        io.temporal.api.workflowservice.v1.DescribeNamespaceRequest.newBuilder().setNamespace(SdkEnvironment.NAMESPACE).build());
+    assertThat(namespace.getNamespaceInfo().getCapabilities().getEagerWorkflowStart()).as("eager_workflow_start capability").isTrue();
+    // A client with a worker of its own on the task queue asks for the first workflow task with the start.
+    io.temporal.client.WorkflowClient client = io.temporal.client.WorkflowClient.newInstance(sdk.service(),
+        io.temporal.client.WorkflowClientOptions.newBuilder().setNamespace(SdkEnvironment.NAMESPACE).setIdentity("eager-client").build());
+    io.temporal.worker.WorkerFactory factory = io.temporal.worker.WorkerFactory.newInstance(client);
+    factory.newWorker("eager-starts", io.temporal.worker.WorkerOptions.newBuilder().setIdentity("eager-worker").build())
+        .registerWorkflowImplementationTypes(NapWorkflowImpl.class);
+    factory.start();
+    try {
+      NapWorkflow workflow = client.newWorkflowStub(NapWorkflow.class, WorkflowOptions.newBuilder()
+          .setTaskQueue("eager-starts").setWorkflowId("eager-1").setDisableEagerExecution(false).build());
+
+      assertThat(workflow.nap(10)).isEqualTo("rested");
+
+      // The first task was started by the start request (Temporal records the starter's identity), not by a poll.
+      var firstTaskStarted = new dev.hourglass.tests.support.HistoryProbe(client).events("eager-1").stream()
+          .filter(event -> event.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+          .findFirst().orElseThrow();
+      assertThat(firstTaskStarted.getEventId()).isEqualTo(3);
+      assertThat(firstTaskStarted.getWorkflowTaskStartedEventAttributes().getIdentity()).isEqualTo("eager-client");
+    } finally {
+      SdkEnvironment.shutdown(factory);
+    }
+    assertThat(sdkLogs.events()).isEmpty();
+  }
 }

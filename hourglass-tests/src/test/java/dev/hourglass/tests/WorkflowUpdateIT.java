@@ -125,11 +125,77 @@ class WorkflowUpdateIT {
     }
   }
 
+  /** A workflow that completes in its first workflow task, after the updates that task carries. */
+  @WorkflowInterface
+  public interface GreetingWorkflow {
+    @WorkflowMethod
+    String run();
+
+    @UpdateMethod
+    String greet(String name);
+  }
+
+  public static class GreetingWorkflowImpl implements GreetingWorkflow {
+    @Override
+    public String run() {
+      return "done";
+    }
+
+    @Override
+    public String greet(String name) {
+      return "hello " + name;
+    }
+  }
+
+  /** Continues as new, slowly, when signalled; its update answers which run took it. */
+  @WorkflowInterface
+  public interface RelayWorkflow {
+    @WorkflowMethod
+    void run(int runNumber);
+
+    @SignalMethod
+    void handOver();
+
+    @UpdateMethod
+    String whichRun();
+  }
+
+  public static class RelayWorkflowImpl implements RelayWorkflow {
+    private int runNumber;
+    private boolean handOver;
+
+    @Override
+    public void run(int runNumber) {
+      this.runNumber = runNumber;
+      Workflow.await(() -> handOver);
+      Workflow.continueAsNew(runNumber + 1);
+    }
+
+    @Override
+    public void handOver() {
+      if (!Workflow.isReplaying()) {
+        // Keeps the workflow task that continues as new running while the test sends its update.
+        try {
+          Thread.sleep(2_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      handOver = true;
+    }
+
+    @Override
+    public String whichRun() {
+      return "run " + runNumber;
+    }
+  }
+
   @BeforeEach
   void start() {
     server = new TestingHourglassServer(dataDir);
     sdk = SdkEnvironment.connect(server.target());
-    sdk.startWorker(TASK_QUEUE, worker -> worker.registerWorkflowImplementationTypes(CounterWorkflowImpl.class));
+    sdk.startWorker(TASK_QUEUE,
+        worker -> worker.registerWorkflowImplementationTypes(CounterWorkflowImpl.class, GreetingWorkflowImpl.class));
   }
 
   @AfterEach
@@ -278,6 +344,44 @@ class WorkflowUpdateIT {
     assertThat(start.getResult()).isEqualTo(7);
     assertThat(eventTypes("update-with-start-1")).filteredOn(type -> type == EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED).hasSize(2);
     assertThat(sdkLogs.events()).isEmpty();
+  }
+
+  @Test
+  void updateWithStartOfAWorkflowThatCompletesInItsFirstTaskAnswersTheUpdatesOutcome() throws Exception {
+    // The update rides the run's first workflow task, which also completes the workflow: the caller gets the
+    // update's result, not NOT_FOUND (several times, as a worker taking the task before the admission is a race).
+    for (int i = 0; i < 10; i++) {
+      GreetingWorkflow greeting = sdk.client().newWorkflowStub(GreetingWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("greet-with-start-" + i)
+              .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL).build());
+      WithStartWorkflowOperation<String> start = new WithStartWorkflowOperation<>(greeting::run);
+
+      String greeted = WorkflowClient.executeUpdateWithStart(greeting::greet, "ada", UpdateOptions.<String>newBuilder().build(), start);
+
+      assertThat(greeted).isEqualTo("hello ada");
+      assertThat(start.getResult()).isEqualTo("done");
+      assertThat(eventTypes("greet-with-start-" + i)).contains(EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+    }
+  }
+
+  @Test
+  void anUpdateAdmittedWhileTheRunContinuesAsNewLandsOnTheNewRun() throws Exception {
+    sdk.startWorker("relay", io.temporal.worker.WorkerOptions.newBuilder()
+            .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build(),
+        worker -> worker.registerWorkflowImplementationTypes(RelayWorkflowImpl.class));
+    WorkflowClient.start(sdk.client().newWorkflowStub(RelayWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue("relay").setWorkflowId("relay-1").build())::run, 1);
+    HistoryProbe history = new HistoryProbe(sdk.client());
+    history.awaitEvent("relay-1", EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, Duration.ofSeconds(10));
+    RelayWorkflow relay = sdk.client().newWorkflowStub(RelayWorkflow.class, "relay-1");
+
+    relay.handOver();
+    // The signal's workflow task, which continues as new, is running: the update is admitted to the first run.
+    history.awaitEvent("relay-1", EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED, 2, Duration.ofSeconds(10));
+    String answer = relay.whichRun();
+
+    // As in Temporal the first run answers "workflow is closing" (retryable), and the SDK's retry reaches run 2.
+    assertThat(answer).isEqualTo("run 2");
   }
 
   @Test

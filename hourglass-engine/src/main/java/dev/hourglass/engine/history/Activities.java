@@ -402,9 +402,14 @@ final class Activities {
     }
   }
 
-  /** Start-to-close or heartbeat timeout of the running attempt: retried like a failure. */
+  /**
+   * Start-to-close or heartbeat timeout of the running attempt: retried like a failure. As in Temporal, the
+   * failure kept for the next attempt carries no heartbeat details (those travel on their own), and when the
+   * schedule-to-close budget leaves no time for another attempt this attempt's timeout is replaced by a
+   * schedule-to-close one whose cause is the previous attempts' last failure, not this timeout.
+   */
   private void attemptTimedOut(ExecutionMutation mutation, ActivityInfo activity, TimeoutType type) {
-    Failure timeout = Failures.activityTimeout(type, activity.heartbeatDetails, null);
+    Failure timeout = Failures.activityTimeout(type, null, null);
     RetryPolicies.Decision decision = RetryPolicies.decide(activity.attributes.getRetryPolicy(), activity.attempt, timeout,
         mutation.nowMillis(), expirationMillis(activity));
     if (decision.retry()) {
@@ -412,7 +417,8 @@ final class Activities {
       return;
     }
     if (decision.state() == RetryState.RETRY_STATE_TIMEOUT) {
-      closeTimedOut(mutation, activity, Failures.retryBudgetExhausted(activity.heartbeatDetails, timeout), decision.state());
+      closeTimedOut(mutation, activity, Failures.retryBudgetExhausted(activity.heartbeatDetails, activity.lastFailure),
+          decision.state());
       return;
     }
     closeTimedOut(mutation, activity, Failures.activityTimeout(type, activity.heartbeatDetails, activity.lastFailure), decision.state());

@@ -116,6 +116,10 @@ final class ExecutionMutation {
 
   void runAfterCommit() {
     afterCommit.forEach(Runnable::run);
+    // The run this change starts is committed in the same write.
+    if (newRun != null) {
+      newRun.runAfterCommit();
+    }
   }
 
   /** Marks a change of the mutable state that appends no event (a heartbeat, an attempt started). */
@@ -184,6 +188,11 @@ final class ExecutionMutation {
     long taskId = shard.nextId();
     newTasks.add(new TaskRecord(taskQueue, kind, taskId, executionKey(), scheduledEventId, nowMillis));
     return taskId;
+  }
+
+  /** Takes back a task this change added: started in the same change (eager start), it never reaches the backlog. */
+  void withdrawNewTask(long taskId) {
+    newTasks.removeIf(task -> task.taskId() == taskId);
   }
 
   void deleteTask(String taskQueue, TaskKind kind, long taskId) {

@@ -201,9 +201,7 @@ public final class HistoryEngine {
       }
     }
     ExecutionKey key = task.execution();
-    record Started(WorkflowTaskInfo task, long previousStartedEventId, long readUpTo, String workflowType, String taskQueue,
-        List<HistoryEvent> transientEvents, List<io.temporal.api.protocol.v1.Message> messages) {}
-    Started started;
+    StartedWorkflowTask started;
     try {
       started = updater.update(key, mutation -> {
         MutableState state = mutation.state();
@@ -211,24 +209,9 @@ public final class HistoryEngine {
         if (!state.running() || workflowTask == null || workflowTask.taskId != task.taskId() || workflowTask.started()) {
           return null;
         }
-        workflowTask.startedTimeMillis = mutation.nowMillis();
-        workflowTask.startedIdentity = poller.identity();
-        workflowTask.startedRequestId = java.util.UUID.randomUUID().toString();
-        if (workflowTask.isTransient()) {
-          workflowTask.startedEventId = state.nextEventId + 1;
-          mutation.touch();
-        } else {
-          HistoryEvent startedEvent = mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
-              event -> event.setWorkflowTaskStartedEventAttributes(WorkflowTasks.startedAttributes(state, workflowTask)));
-          workflowTask.startedEventId = startedEvent.getEventId();
-        }
+        WorkflowTasks.markStarted(mutation, poller.identity());
         mutation.deleteTask(workflowTask.taskQueue, TaskKind.WORKFLOW, workflowTask.taskId);
-        mutation.deleteTimer(workflowTask.timeoutTimerId);
-        workflowTask.timeoutTimerId = mutation.addTimer(mutation.nowMillis() + WorkflowTasks.taskTimeoutMillis(state),
-            TimerKind.WORKFLOW_TASK_START_TO_CLOSE, workflowTask.taskId, workflowTask.attempt, "");
-        long readUpTo = workflowTask.isTransient() ? state.nextEventId - 1 : workflowTask.startedEventId;
-        return new Started(copy(workflowTask), state.lastCompletedWorkflowTaskStartedEventId, readUpTo, state.workflowType(),
-            state.taskQueue(), WorkflowTasks.transientEvents(state, workflowTask), updates.deliver(key, workflowTask));
+        return StartedWorkflowTask.of(state, updates.deliver(key, workflowTask));
       });
     } catch (NotFoundException e) {
       return Optional.empty();
@@ -236,12 +219,27 @@ public final class HistoryEngine {
     if (started == null) {
       return Optional.empty();
     }
+    return Optional.of(pollResponse(key, started));
+  }
+
+  /** A workflow task as it started, under the lock: what its poll response is made of. */
+  private record StartedWorkflowTask(WorkflowTaskInfo task, long previousStartedEventId, long readUpTo, String workflowType,
+      String taskQueue, List<HistoryEvent> transientEvents, List<io.temporal.api.protocol.v1.Message> messages) {
+    static StartedWorkflowTask of(MutableState state, List<io.temporal.api.protocol.v1.Message> messages) {
+      WorkflowTaskInfo workflowTask = state.workflowTask;
+      long readUpTo = workflowTask.isTransient() ? state.nextEventId - 1 : workflowTask.startedEventId;
+      return new StartedWorkflowTask(copy(workflowTask), state.lastCompletedWorkflowTaskStartedEventId, readUpTo,
+          state.workflowType(), state.taskQueue(), WorkflowTasks.transientEvents(state, workflowTask), messages);
+    }
+  }
+
+  private PollWorkflowTaskQueueResponse pollResponse(ExecutionKey key, StartedWorkflowTask started) {
     WorkflowTaskInfo workflowTask = started.task();
     // A sticky worker has the run cached up to the previous task: send only what is new.
     long from = workflowTask.sticky && started.previousStartedEventId() > 0 ? started.previousStartedEventId() + 1 : 1;
     List<HistoryEvent> events = new java.util.ArrayList<>(reader.readEvents(key, from, started.readUpTo(), Integer.MAX_VALUE));
     events.addAll(started.transientEvents());
-    PollWorkflowTaskQueueResponse.Builder response = PollWorkflowTaskQueueResponse.newBuilder()
+    return PollWorkflowTaskQueueResponse.newBuilder()
         .setTaskToken(new TaskToken(key, true, workflowTask.taskId, workflowTask.attempt).encode())
         .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(key.workflowId()).setRunId(key.runId()))
         .setWorkflowType(io.temporal.api.common.v1.WorkflowType.newBuilder().setName(started.workflowType()))
@@ -252,8 +250,44 @@ public final class HistoryEngine {
         .addAllMessages(started.messages())
         .setWorkflowExecutionTaskQueue(TaskQueue.newBuilder().setName(started.taskQueue()).setKind(TaskQueueKind.TASK_QUEUE_KIND_NORMAL))
         .setScheduledTime(Timestamps.fromMillis(workflowTask.scheduledTimeMillis))
-        .setStartedTime(Timestamps.fromMillis(workflowTask.startedTimeMillis));
-    return Optional.of(response.build());
+        .setStartedTime(Timestamps.fromMillis(workflowTask.startedTimeMillis))
+        .build();
+  }
+
+  /** A start and, for an eager start that created a run, its first workflow task, started for the caller. */
+  public record StartWithTask(StartWorkflowResult started, Optional<PollWorkflowTaskQueueResponse> eagerWorkflowTask) {}
+
+  /**
+   * StartWorkflowExecution with {@code request_eager_execution}: as Temporal does, the new run's first
+   * workflow task is started in the start's own transaction, by the caller's identity, and returned with
+   * the start so the client's local worker runs it without a poll. A run whose first workflow task waits
+   * for a backoff (cron, start delay), or a start that found the workflow running, gets none; its task goes
+   * through matching as usual. An eager task its worker never completes times out and is retried through
+   * the task queue.
+   */
+  public StartWithTask startWorkflowEagerly(String namespaceId, StartWorkflowExecutionRequest request) {
+    java.util.concurrent.atomic.AtomicReference<ExecutionKey> eagerRun = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<StartedWorkflowTask> eagerTask = new java.util.concurrent.atomic.AtomicReference<>();
+    StartWorkflowResult started = starter.start(namespaceId, request, mutation -> {
+      MutableState state = mutation.state();
+      WorkflowTaskInfo workflowTask = state.workflowTask;
+      if (workflowTask == null || workflowTask.started()) {
+        return;
+      }
+      mutation.withdrawNewTask(workflowTask.taskId);
+      WorkflowTasks.markStarted(mutation, request.getIdentity());
+      StartedWorkflowTask task = StartedWorkflowTask.of(state, List.of());
+      ExecutionKey key = mutation.executionKey();
+      mutation.afterCommit(() -> {
+        eagerRun.set(key);
+        eagerTask.set(task);
+      });
+    });
+    ExecutionKey key = eagerRun.get();
+    if (!started.started() || key == null || !key.runId().equals(started.runId())) {
+      return new StartWithTask(started, Optional.empty());
+    }
+    return new StartWithTask(started, Optional.of(pollResponse(key, eagerTask.get())));
   }
 
   private static WorkflowTaskInfo copy(WorkflowTaskInfo task) {
@@ -302,6 +336,22 @@ public final class HistoryEngine {
       io.temporal.api.update.v1.Request request, UpdateWait wait) {
     return updates.update(key, firstExecutionRunId, request, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()))
         .thenApply(status -> new UpdateStatus(status.stage(), status.outcome()));
+  }
+
+  /**
+   * The start and, when it created a run, the update admitted with it (the run's first workflow task carries
+   * it); an empty update when the start used a run that was already there, which the caller updates as usual.
+   */
+  public record StartWithUpdate(StartWorkflowResult started, Optional<CompletableFuture<UpdateStatus>> update) {}
+
+  /** Update-with-start's start: starts the workflow and admits the update to the new run in the same change. */
+  public StartWithUpdate startWithUpdate(String namespaceId, StartWorkflowExecutionRequest start,
+      io.temporal.api.update.v1.Request request, UpdateWait wait) {
+    Updates.AdmissionWithStart admission =
+        updates.admissionWithStart(request, new Updates.Wait(wait.stage(), wait.timeoutMillis(), wait.clientDeadline()));
+    StartWorkflowResult started = starter.start(namespaceId, start, admission::admitTo);
+    return new StartWithUpdate(started, admission.status().map(status ->
+        status.thenApply(reached -> new UpdateStatus(reached.stage(), reached.outcome()))));
   }
 
   public CompletableFuture<UpdateStatus> pollUpdate(ExecutionKey key, String updateId, UpdateWait wait) {

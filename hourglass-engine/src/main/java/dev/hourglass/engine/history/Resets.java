@@ -72,12 +72,10 @@ final class Resets {
       throw new InvalidArgumentException("Can only reset workflow to event ID in range [WorkflowTaskScheduled +1, WorkflowTaskStarted + 1]: "
           + finish);
     }
-    for (HistoryEvent event : kept) {
-      if (crossesWorkflows(event.getEventType())) {
-        throw new InvalidArgumentException("Resetting to a point after " + event.getEventType() + " (event " + event.getEventId()
-            + ") is not supported by this Hourglass version yet (see docs/compatibility.md).");
-      }
-    }
+    pendingAcrossWorkflows(kept).ifPresent(event -> {
+      throw new InvalidArgumentException("Resetting to a point where " + event.getEventType() + " (event " + event.getEventId()
+          + ") is still pending is not supported by this Hourglass version yet (see docs/compatibility.md).");
+    });
     List<HistoryEvent> reapplied = reapplies(request) ? baseEvents.subList((int) finish - 1, baseEvents.size()).stream()
         .filter(event -> event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).toList() : List.of();
 
@@ -105,11 +103,43 @@ final class Resets {
         && !request.excludeTypes().contains(ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL);
   }
 
-  /** Events whose state lives in other executions too (children, external requests): not rebuilt yet. */
-  private static boolean crossesWorkflows(EventType type) {
-    return type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED
-        || type == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED
-        || type == EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
+  /**
+   * The first child workflow or external signal / cancel request still pending at the reset point, if any:
+   * its state lives in another execution too (a child reports to the run that started it), which a reset
+   * cannot rebuild yet. Those resolved before the reset point are only history and are copied as such.
+   */
+  private static Optional<HistoryEvent> pendingAcrossWorkflows(List<HistoryEvent> kept) {
+    Map<Long, HistoryEvent> pending = new LinkedHashMap<>();
+    for (HistoryEvent event : kept) {
+      switch (event.getEventType()) {
+        case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+            EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED -> pending.put(event.getEventId(), event);
+        case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED ->
+            pending.remove(event.getStartChildWorkflowExecutionFailedEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED ->
+            pending.remove(event.getChildWorkflowExecutionCompletedEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED ->
+            pending.remove(event.getChildWorkflowExecutionFailedEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED ->
+            pending.remove(event.getChildWorkflowExecutionCanceledEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT ->
+            pending.remove(event.getChildWorkflowExecutionTimedOutEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED ->
+            pending.remove(event.getChildWorkflowExecutionTerminatedEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED ->
+            pending.remove(event.getExternalWorkflowExecutionSignaledEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED ->
+            pending.remove(event.getSignalExternalWorkflowExecutionFailedEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED ->
+            pending.remove(event.getExternalWorkflowExecutionCancelRequestedEventAttributes().getInitiatedEventId());
+        case EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED ->
+            pending.remove(event.getRequestCancelExternalWorkflowExecutionFailedEventAttributes().getInitiatedEventId());
+        default -> {
+          // nothing crosses workflows
+        }
+      }
+    }
+    return pending.values().stream().findFirst();
   }
 
   private static MutableState newState(MutableState current, HistoryEvent started, String requestId) {

@@ -9,6 +9,7 @@ import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.common.FailedPreconditionException;
 import dev.hourglass.common.InvalidArgumentException;
 import dev.hourglass.common.NotFoundException;
+import dev.hourglass.common.WorkflowBusyException;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.EventType;
@@ -172,6 +173,43 @@ final class Updates {
       throw e;
     }
     return answer(key, updateId, found, result, wait);
+  }
+
+  /**
+   * Update-with-start whose start creates a run: the update is admitted once the start commits, before the
+   * run's first workflow task is handed out, so that task carries it (Temporal writes the admission with the
+   * start). Otherwise a fast worker could take the first task without it, and a workflow that completes in
+   * that task would abort the update.
+   */
+  final class AdmissionWithStart {
+    private final Request request;
+    private final Wait wait;
+    private final CompletableFuture<Status> result = new CompletableFuture<>();
+    private ExecutionKey admittedTo;
+
+    private AdmissionWithStart(Request request, Wait wait) {
+      this.request = requireNonNull(request, "request is null");
+      this.wait = requireNonNull(wait, "wait is null");
+    }
+
+    /** Called with the new run's first change. */
+    void admitTo(ExecutionMutation newRun) {
+      ExecutionKey key = newRun.executionKey();
+      newRun.afterCommit(() -> {
+        track(key, request.getMeta().getUpdateId(), request, false, wait.stage(), result);
+        admittedTo = key;
+      });
+    }
+
+    /** The update's stage as asked for, once the run it was admitted to started; empty if no run was started. */
+    java.util.Optional<CompletableFuture<Status>> status() {
+      return admittedTo == null ? java.util.Optional.empty()
+          : java.util.Optional.of(answer(admittedTo, request.getMeta().getUpdateId(), Found.WAITING, result, wait));
+    }
+  }
+
+  AdmissionWithStart admissionWithStart(Request request, Wait wait) {
+    return new AdmissionWithStart(request, wait);
   }
 
   /** PollWorkflowExecutionUpdate: the stage of an update this server knows, waiting for the one asked for. */
@@ -488,14 +526,18 @@ final class Updates {
       }
     });
     if (!mutation.state().running()) {
-      abortAll(mutation.executionKey());
+      abortAll(mutation.executionKey(), mutation.newRun() != null);
     }
     // Under the execution's lock, so no caller of this execution is about to use the map.
     tracked.computeIfPresent(mutation.executionKey(), (key, map) -> map.isEmpty() ? null : map);
   }
 
-  /** The workflow closed: accepted updates fail with Temporal's failure, admitted ones with NOT_FOUND. */
-  private void abortAll(ExecutionKey key) {
+  /**
+   * The workflow closed: accepted updates fail with Temporal's failure. Admitted ones get NOT_FOUND, or, when
+   * the run goes on in a new one (continue-as-new, retry, cron), Temporal's retryable "workflow is closing"
+   * (RESOURCE_EXHAUSTED, BUSY_WORKFLOW): the client asks again and the update lands on the new run.
+   */
+  private void abortAll(ExecutionKey key, boolean continuing) {
     Map<String, Tracked> entries = tracked.remove(key);
     if (entries == null) {
       return;
@@ -505,7 +547,9 @@ final class Updates {
         if (entry.accepted) {
           waiter.result().complete(Status.completed(Outcome.newBuilder().setFailure(ACCEPTED_UPDATE_COMPLETED_WORKFLOW).build()));
         } else {
-          waiter.result().completeExceptionally(new NotFoundException("workflow update was aborted by closing workflow"));
+          waiter.result().completeExceptionally(continuing
+              ? new WorkflowBusyException("workflow operation can not be applied because workflow is closing")
+              : new NotFoundException("workflow update was aborted by closing workflow"));
         }
       }));
     }

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * StartWorkflowExecution: decides from the current run of the workflow id (request-id dedupe,
@@ -65,8 +66,18 @@ final class WorkflowStarter {
    * instead, and a new one gets the signal right after its started event.
    */
   StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal) {
-    return start(namespaceId, StartRequests.normalize(request), signal, Optional.empty());
+    return start(namespaceId, StartRequests.normalize(request), signal, Optional.empty(), NO_HOOK);
   }
+
+  /**
+   * Starts the workflow; {@code onNewRun} sees the new run's first change (only if a run is created), so that
+   * something can be committed with the start (update-with-start's admission).
+   */
+  StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Consumer<ExecutionMutation> onNewRun) {
+    return start(namespaceId, StartRequests.normalize(request), Optional.empty(), Optional.empty(), onNewRun);
+  }
+
+  private static final Consumer<ExecutionMutation> NO_HOOK = mutation -> { };
 
   /**
    * The parent of a child workflow, as its started event names it.
@@ -84,11 +95,11 @@ final class WorkflowStarter {
 
   /** Starts a child workflow: a start whose run names its parent. */
   StartWorkflowResult startChild(String namespaceId, StartWorkflowExecutionRequest request, ParentRef parent) {
-    return start(namespaceId, StartRequests.normalize(request), Optional.empty(), Optional.of(parent));
+    return start(namespaceId, StartRequests.normalize(request), Optional.empty(), Optional.of(parent), NO_HOOK);
   }
 
   private StartWorkflowResult start(String namespaceId, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
-      Optional<ParentRef> parent) {
+      Optional<ParentRef> parent, Consumer<ExecutionMutation> onNewRun) {
     WorkflowKey workflow = new WorkflowKey(namespaceId, request.getWorkflowId());
     ReentrantLock lock = stripes[Math.floorMod(workflow.hashCode(), LOCK_STRIPES)];
     lock.lock();
@@ -99,7 +110,7 @@ final class WorkflowStarter {
       Optional<CurrentExecution> current = Optional.empty();
       for (int attempt = 0; ; attempt++) {
         try {
-          return startLocked(workflow, request, signal, parent, current);
+          return startLocked(workflow, request, signal, parent, current, onNewRun);
         } catch (ConditionFailedException e) {
           if (attempt >= 3) {
             throw e;
@@ -113,7 +124,7 @@ final class WorkflowStarter {
   }
 
   private StartWorkflowResult startLocked(WorkflowKey workflow, StartWorkflowExecutionRequest request, Optional<Signals.Signal> signal,
-      Optional<ParentRef> parent, Optional<CurrentExecution> current) {
+      Optional<ParentRef> parent, Optional<CurrentExecution> current, Consumer<ExecutionMutation> onNewRun) {
     if (current.isPresent()) {
       CurrentExecution run = current.get();
       boolean running = run.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE;
@@ -136,7 +147,7 @@ final class WorkflowStarter {
             return new StartWorkflowResult(run.runId(), false);
           }
           case WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING -> {
-            return terminateAndStart(workflow, run, request, signal, parent);
+            return terminateAndStart(workflow, run, request, signal, parent, onNewRun);
           }
           case WORKFLOW_ID_CONFLICT_POLICY_FAIL, WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED, UNRECOGNIZED ->
               throw new WorkflowAlreadyStartedException("Workflow execution is already running. WorkflowId: " + workflow.workflowId()
@@ -152,6 +163,7 @@ final class WorkflowStarter {
       mutation.setCurrent(new CurrentExecution(workflow.namespaceId(), workflow.workflowId(), runId,
           WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, state.startRequestId), expectedRunId);
       initializeRun(mutation, request, signal);
+      onNewRun.accept(mutation);
       return null;
     });
     return new StartWorkflowResult(runId, true);
@@ -164,7 +176,7 @@ final class WorkflowStarter {
    * reads the current run again.
    */
   private StartWorkflowResult terminateAndStart(WorkflowKey workflow, CurrentExecution run, StartWorkflowExecutionRequest request,
-      Optional<Signals.Signal> signal, Optional<ParentRef> parent) {
+      Optional<Signals.Signal> signal, Optional<ParentRef> parent, Consumer<ExecutionMutation> onNewRun) {
     MutableState state = newState(workflow, request, parent);
     boolean started = updater.update(new dev.hourglass.common.ExecutionKey(workflow.namespaceId(), workflow.workflowId(), run.runId()),
         mutation -> {
@@ -177,6 +189,7 @@ final class WorkflowStarter {
           mutation.setCurrent(new CurrentExecution(workflow.namespaceId(), workflow.workflowId(), state.runId,
               WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE, state.startRequestId), Optional.of(run.runId()));
           initializeRun(newRun, request, signal);
+          onNewRun.accept(newRun);
           return true;
         });
     if (!started) {

@@ -86,6 +86,29 @@ final class WorkflowTasks {
     state.workflowTask = task;
   }
 
+  /**
+   * The pending workflow task starts, taken by {@code identity}: its started event (a transient attempt's
+   * is only numbered) and its start-to-close timer. The caller removes its backlog row.
+   */
+  static void markStarted(ExecutionMutation mutation, String identity) {
+    MutableState state = mutation.state();
+    WorkflowTaskInfo workflowTask = state.workflowTask;
+    workflowTask.startedTimeMillis = mutation.nowMillis();
+    workflowTask.startedIdentity = identity;
+    workflowTask.startedRequestId = java.util.UUID.randomUUID().toString();
+    if (workflowTask.isTransient()) {
+      workflowTask.startedEventId = state.nextEventId + 1;
+      mutation.touch();
+    } else {
+      HistoryEvent startedEvent = mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+          event -> event.setWorkflowTaskStartedEventAttributes(startedAttributes(state, workflowTask)));
+      workflowTask.startedEventId = startedEvent.getEventId();
+    }
+    mutation.deleteTimer(workflowTask.timeoutTimerId);
+    workflowTask.timeoutTimerId = mutation.addTimer(mutation.nowMillis() + taskTimeoutMillis(state),
+        TimerKind.WORKFLOW_TASK_START_TO_CLOSE, workflowTask.taskId, workflowTask.attempt, "");
+  }
+
   static WorkflowTaskScheduledEventAttributes scheduledAttributes(MutableState state, WorkflowTaskInfo task) {
     TaskQueue queue = task.sticky
         ? TaskQueue.newBuilder().setName(task.taskQueue).setKind(TaskQueueKind.TASK_QUEUE_KIND_STICKY).setNormalName(state.taskQueue()).build()

@@ -2,6 +2,9 @@ package dev.hourglass.engine.matching;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import dev.hourglass.store.TaskKind;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TaskStore;
@@ -28,6 +31,11 @@ import java.util.concurrent.TimeUnit;
 public final class MatchingEngine {
   /** A sticky queue with no poll for this long is taken as gone (its worker stopped). */
   private static final long STICKY_POLLER_ALIVE_MILLIS = 10_000;
+  /**
+   * How long a shut-down worker's polls are answered empty at once, as in Temporal's matching: a poll the
+   * worker sent just before ShutdownWorker may arrive after it.
+   */
+  private static final Duration SHUT_DOWN_WORKER_MEMORY = Duration.ofSeconds(30);
 
   private final TaskStore store;
   private final Executor executor;
@@ -37,6 +45,11 @@ public final class MatchingEngine {
   private final ConcurrentMap<TaskQueueKey, TaskQueue<PollActivityTaskQueueResponse>> activityQueues = new ConcurrentHashMap<>();
   private final Timer workflowScheduleToStart;
   private final Timer activityScheduleToStart;
+  /** Worker instance keys (namespace id, key) of workers that announced their shutdown lately. */
+  private final Cache<ShutDownWorker, Boolean> shutDownWorkers =
+      Caffeine.newBuilder().expireAfterWrite(SHUT_DOWN_WORKER_MEMORY).maximumSize(10_000).build();
+
+  private record ShutDownWorker(String namespaceId, String workerInstanceKey) {}
 
   public MatchingEngine(TaskStore store, Executor executor, ScheduledExecutorService scheduler, Clock clock, MeterRegistry metrics) {
     this.store = requireNonNull(store, "store is null");
@@ -53,8 +66,8 @@ public final class MatchingEngine {
     return Timer.builder("task_schedule_to_start_latency")
         .description("From a task's creation (its commit) until a poller started it: dispatch latency, backlog age")
         .tag("task_type", taskType)
-        .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
-        .maximumExpectedValue(java.time.Duration.ofMinutes(10))
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10))
         .register(metrics);
   }
 
@@ -101,7 +114,7 @@ public final class MatchingEngine {
   public CompletableFuture<Optional<PollWorkflowTaskQueueResponse>> pollWorkflowTask(String namespaceId, String taskQueue,
       PollerInfo poller, Duration timeout, TaskStarter<PollWorkflowTaskQueueResponse> starter) {
     TaskQueueKey key = new TaskQueueKey(namespaceId, taskQueue, TaskKind.WORKFLOW);
-    if (isShutDown(key)) {
+    if (isShutDown(key) || isShutDownWorker(namespaceId, poller)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return poll(workflowQueue(key), poller, timeout, starter);
@@ -110,7 +123,38 @@ public final class MatchingEngine {
   /** As {@link #pollWorkflowTask}, for activity tasks. */
   public CompletableFuture<Optional<PollActivityTaskQueueResponse>> pollActivityTask(String namespaceId, String taskQueue,
       PollerInfo poller, Duration timeout, TaskStarter<PollActivityTaskQueueResponse> starter) {
+    if (isShutDownWorker(namespaceId, poller)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     return poll(activityQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.ACTIVITY)), poller, timeout, starter);
+  }
+
+  /**
+   * A worker instance is shutting down (ShutdownWorker with its instance key): its outstanding polls, on any
+   * queue, are answered empty now, and so are the polls it still sends for a while, so that a gracefully
+   * stopping SDK need not wait out its long polls nor cancel them (and lose a task matched meanwhile). A poll
+   * already matched to a task gets that task.
+   */
+  public void shutdownWorker(String namespaceId, String workerInstanceKey) {
+    if (workerInstanceKey.isEmpty()) {
+      return;
+    }
+    shutDownWorkers.put(new ShutDownWorker(namespaceId, workerInstanceKey), Boolean.TRUE);
+    for (TaskQueue<?> queue : workflowQueues.values()) {
+      if (queue.key().namespaceId().equals(namespaceId)) {
+        queue.expirePollersOf(workerInstanceKey);
+      }
+    }
+    for (TaskQueue<?> queue : activityQueues.values()) {
+      if (queue.key().namespaceId().equals(namespaceId)) {
+        queue.expirePollersOf(workerInstanceKey);
+      }
+    }
+  }
+
+  private boolean isShutDownWorker(String namespaceId, PollerInfo poller) {
+    return !poller.workerInstanceKey().isEmpty()
+        && shutDownWorkers.getIfPresent(new ShutDownWorker(namespaceId, poller.workerInstanceKey())) != null;
   }
 
   /**

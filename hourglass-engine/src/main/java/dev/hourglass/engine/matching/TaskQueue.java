@@ -162,6 +162,21 @@ final class TaskQueue<R> {
     waiting.forEach(Poller::expire);
   }
 
+  /** Answers the waiting pollers of one worker instance empty (it is shutting down). */
+  void expirePollersOf(String workerInstanceKey) {
+    List<Poller<R>> leaving = new java.util.ArrayList<>();
+    synchronized (this) {
+      pollers.removeIf(poller -> {
+        boolean ofWorker = poller.info().workerInstanceKey().equals(workerInstanceKey);
+        if (ofWorker) {
+          leaving.add(poller);
+        }
+        return ofWorker;
+      });
+    }
+    leaving.forEach(Poller::expire);
+  }
+
   synchronized void removePoller(Poller<R> poller) {
     pollers.remove(poller);
   }

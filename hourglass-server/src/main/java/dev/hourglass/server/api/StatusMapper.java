@@ -16,6 +16,7 @@ import dev.hourglass.common.ResourceExhaustedException;
 import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.UnavailableException;
 import dev.hourglass.common.WorkflowAlreadyStartedException;
+import dev.hourglass.common.WorkflowBusyException;
 import dev.hourglass.common.WorkflowNotReadyException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -84,6 +85,11 @@ final class StatusMapper {
     }
     if (cause instanceof PermissionDeniedException e) {
       return status(Code.PERMISSION_DENIED, e.getMessage(), PermissionDeniedFailure.getDefaultInstance());
+    }
+    if (cause instanceof WorkflowBusyException e) {
+      return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), ResourceExhaustedFailure.newBuilder()
+          .setCause(ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_BUSY_WORKFLOW)
+          .setScope(io.temporal.api.enums.v1.ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE).build());
     }
     if (cause instanceof ResourceExhaustedException e) {
       return status(Code.RESOURCE_EXHAUSTED, e.getMessage(), ResourceExhaustedFailure.newBuilder()

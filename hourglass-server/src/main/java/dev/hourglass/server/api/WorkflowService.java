@@ -50,6 +50,16 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   static final Duration UPDATE_LONG_POLL = Duration.ofSeconds(20);
   /** Answer this long before the client's deadline, so the client sees an empty poll, not an error. */
   private static final long DEADLINE_MARGIN_MILLIS = 1_000;
+  /**
+   * What every namespace supports. eager_workflow_start: see startWorkflowExecution. worker_poll_complete_on_shutdown: ShutdownWorker answers the worker's
+   * outstanding polls (see shutdownWorker), so the SDK lets them return instead of cancelling them.
+   */
+  private static final NamespaceInfo.Capabilities NAMESPACE_CAPABILITIES = NamespaceInfo.Capabilities.newBuilder()
+      .setEagerWorkflowStart(true)
+      .setSyncUpdate(true)
+      .setAsyncUpdate(true)
+      .setWorkerPollCompleteOnShutdown(true)
+      .build();
 
   private final NamespaceRegistry namespaces;
   private final HistoryEngine history;
@@ -122,7 +132,7 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
 
   private static DescribeNamespaceResponse describe(Namespace namespace) {
     return DescribeNamespaceResponse.newBuilder()
-        .setNamespaceInfo(namespace.info().toBuilder().setCapabilities(NamespaceInfo.Capabilities.getDefaultInstance()))
+        .setNamespaceInfo(namespace.info().toBuilder().setCapabilities(NAMESPACE_CAPABILITIES))
         .setConfig(namespace.config())
         .setReplicationConfig(NamespaceReplicationConfig.newBuilder().setActiveClusterName("active"))
         .setIsGlobalNamespace(false)
@@ -174,7 +184,15 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.unary(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       validateStart(request);
-      StartWorkflowResult result = history.startWorkflow(namespace.id(), withValidSearchAttributes(namespace, request));
+      StartWorkflowExecutionRequest valid = withValidSearchAttributes(namespace, request);
+      if (request.getRequestEagerExecution()) {
+        HistoryEngine.StartWithTask eager = history.startWorkflowEagerly(namespace.id(), valid);
+        StartWorkflowExecutionResponse.Builder response = StartWorkflowExecutionResponse.newBuilder()
+            .setRunId(eager.started().runId()).setStarted(eager.started().started());
+        eager.eagerWorkflowTask().ifPresent(response::setEagerWorkflowTask);
+        return response.build();
+      }
+      StartWorkflowResult result = history.startWorkflow(namespace.id(), valid);
       return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
     });
   }
@@ -361,8 +379,9 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
 
   @Override
   public void executeMultiOperation(ExecuteMultiOperationRequest request, StreamObserver<ExecuteMultiOperationResponse> observer) {
-    // Update-with-start, the only multi-operation Temporal allows: start (or use the running
-    // workflow, by the conflict policy), then admit the update to that run and wait as an update does.
+    // Update-with-start, the only multi-operation Temporal allows: start and admit the update in one
+    // change (or use the running workflow, by the conflict policy, and admit it there), then wait as an
+    // update does.
     Rpc.async(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       if (request.getOperationsCount() != 2 || !request.getOperations(0).hasStartWorkflow() || !request.getOperations(1).hasUpdateWorkflow()) {
@@ -372,16 +391,20 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       UpdateWorkflowExecutionRequest update = request.getOperations(1).getUpdateWorkflow();
       Request updateRequest = validateUpdateWithStart(request.getNamespace(), start, update);
       UpdateWorkflowExecutionLifecycleStage stage = updateStage(update);
-      StartWorkflowResult started;
+      HistoryEngine.StartWithUpdate startWithUpdate;
       try {
-        started = history.startWorkflow(namespace.id(), start);
+        startWithUpdate = history.startWithUpdate(namespace.id(), start, updateRequest, updateWait(stage));
       } catch (RuntimeException e) {
         throw MultiOperationException.failedAt(0, 2, e);
       }
+      StartWorkflowResult started = startWithUpdate.started();
       ExecutionKey key = new ExecutionKey(namespace.id(), start.getWorkflowId(), started.runId());
       CompletableFuture<HistoryEngine.UpdateStatus> updated;
       try {
-        updated = history.updateWorkflow(key, "", updateRequest, updateWait(stage));
+        // A new run has the update admitted with its start; a running one (conflict policy USE_EXISTING,
+        // or the same request id) is updated as UpdateWorkflowExecution does.
+        updated = startWithUpdate.update().isPresent() ? startWithUpdate.update().get()
+            : history.updateWorkflow(key, "", updateRequest, updateWait(stage));
       } catch (RuntimeException e) {
         throw MultiOperationException.failedAt(1, 2, e);
       }
@@ -559,7 +582,7 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.async(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       Validation.requireTaskQueue(request.getTaskQueue());
-      return Rpc.map(matching.pollWorkflowTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+      return Rpc.map(matching.pollWorkflowTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity(), request.getWorkerInstanceKey()),
               pollTimeout(), history::recordWorkflowTaskStarted),
           task -> task.orElse(PollWorkflowTaskQueueResponse.getDefaultInstance()));
     });
@@ -636,12 +659,14 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   public void shutdownWorker(ShutdownWorkerRequest request, StreamObserver<ShutdownWorkerResponse> observer) {
     // The worker's cache is going away: its sticky queue gets no more tasks, its open sticky polls
     // are answered empty, and tasks already on it fall back to the normal queue by their
-    // schedule-to-start timeout.
+    // schedule-to-start timeout. Its other outstanding polls (named by its instance key) are
+    // answered empty too: the worker_poll_complete_on_shutdown namespace capability.
     Rpc.unary(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       if (!request.getStickyTaskQueue().isEmpty()) {
         matching.shutdownStickyQueue(namespace.id(), request.getStickyTaskQueue());
       }
+      matching.shutdownWorker(namespace.id(), request.getWorkerInstanceKey());
       return ShutdownWorkerResponse.getDefaultInstance();
     });
   }
@@ -653,7 +678,7 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.async(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       Validation.requireTaskQueue(request.getTaskQueue());
-      return Rpc.map(matching.pollActivityTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+      return Rpc.map(matching.pollActivityTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity(), request.getWorkerInstanceKey()),
               pollTimeout(), history::recordActivityTaskStarted),
           task -> task.orElse(PollActivityTaskQueueResponse.getDefaultInstance()));
     });

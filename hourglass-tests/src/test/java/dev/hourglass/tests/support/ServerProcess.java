@@ -77,8 +77,9 @@ public final class ServerProcess implements AutoCloseable {
     } else {
       command.addAll(List.of("start-dev", "--db-filename", ((StoreConfig.Sqlite) store).file().toString()));
     }
-    // A fixed gRPC port, but any free management port: port + 2000 may be another process's.
-    command.addAll(List.of("--port", Integer.toString(port), "--management-port", "0"));
+    // A fixed gRPC port, but any free management port and no web UI: port + 2000 and port + 1000
+    // may be another process's.
+    command.addAll(List.of("--port", Integer.toString(port), "--management-port", "0", "--headless"));
     builder.command(command);
     long startNanos = System.nanoTime();
     Process process;
