@@ -16,6 +16,7 @@ import dev.hourglass.server.api.ClientFeatures;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.server.cluster.TermCalls;
+import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import io.grpc.ServerInterceptors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -99,7 +100,8 @@ public final class EngineInstance implements AutoCloseable {
 
       TermCalls calls = new TermCalls();
       List<ServerServiceDefinition> services = List.of(
-          ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, HourglassServer.VERSION, visibility),
+          ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, HourglassServer.VERSION, visibility,
+              new WorkflowService.ClusterFacts(rangeIds.size(), options.store() instanceof StoreConfig.Postgres ? "postgresql" : "sqlite")),
               new ClientFeatures(), calls),
           ServerInterceptors.intercept(new OperatorService(namespaces, searchAttributes,
               new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)), calls));

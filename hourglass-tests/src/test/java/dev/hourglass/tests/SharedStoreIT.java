@@ -10,6 +10,8 @@ import dev.hourglass.tests.support.ClusterProbe;
 import dev.hourglass.tests.support.SdkEnvironment;
 import dev.hourglass.tests.support.ServerProcess;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
+import io.temporal.api.workflowservice.v1.GetClusterInfoResponse;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
@@ -74,6 +76,10 @@ class SharedStoreIT {
     ServerProcess first = start(firstLog);
     SdkEnvironment onFirst = connect(first);
     assertThat(greet(onFirst, "before")).isEqualTo("hello before");
+
+    GetClusterInfoResponse info = onFirst.service().blockingStub().getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
+    assertThat(info.getHistoryShardCount()).isEqualTo(16);
+    assertThat(info.getPersistenceStore()).isEqualTo(store.config() instanceof StoreConfig.Sqlite ? "sqlite" : "postgresql");
 
     if (store.config() instanceof StoreConfig.Sqlite) {
       IllegalStateException refused = catchThrowableOfType(() -> start(secondLog), IllegalStateException.class);
