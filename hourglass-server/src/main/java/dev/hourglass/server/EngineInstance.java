@@ -93,7 +93,9 @@ public final class EngineInstance implements AutoCloseable {
       shards = new ShardController(rangeIds, stores.timers(), clock, timerTarget, timerExecutor, TimerQueueConfig.defaults(), metrics);
       SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
       VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
-      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes);
+      NexusEndpointRegistry nexusEndpoints = new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock);
+      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes,
+          nexusEndpoints::byName);
       historyRef.set(history);
       shards.start();
       new RetentionSweeper(namespaces, stores.visibility(), history::deleteClosedRun, clock).start(retention);
@@ -103,8 +105,7 @@ public final class EngineInstance implements AutoCloseable {
           ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, HourglassServer.VERSION, visibility,
               new WorkflowService.ClusterFacts(rangeIds.size(), options.store() instanceof StoreConfig.Postgres ? "postgresql" : "sqlite")),
               new ClientFeatures(), calls),
-          ServerInterceptors.intercept(new OperatorService(namespaces, searchAttributes,
-              new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock)), calls));
+          ServerInterceptors.intercept(new OperatorService(namespaces, searchAttributes, nexusEndpoints), calls));
       return new EngineInstance(shards, matching, calls, services, executors);
     } catch (RuntimeException e) {
       if (shards != null) {

@@ -185,8 +185,13 @@ final class ExecutionMutation {
 
   /** Adds a backlog task; returns its id, which identifies this scheduling of the task. */
   long addTask(String taskQueue, TaskKind kind, long scheduledEventId) {
+    return addTask(state.namespaceId, taskQueue, kind, scheduledEventId);
+  }
+
+  /** A task in a queue of another namespace (a Nexus operation's request in its endpoint's namespace). */
+  long addTask(String queueNamespaceId, String taskQueue, TaskKind kind, long scheduledEventId) {
     long taskId = shard.nextId();
-    newTasks.add(new TaskRecord(taskQueue, kind, taskId, executionKey(), scheduledEventId, nowMillis));
+    newTasks.add(new TaskRecord(taskQueue, kind, taskId, executionKey(), scheduledEventId, nowMillis, queueNamespaceId));
     return taskId;
   }
 
@@ -196,8 +201,12 @@ final class ExecutionMutation {
   }
 
   void deleteTask(String taskQueue, TaskKind kind, long taskId) {
+    deleteTask(state.namespaceId, taskQueue, kind, taskId);
+  }
+
+  void deleteTask(String queueNamespaceId, String taskQueue, TaskKind kind, long taskId) {
     if (taskId != 0) {
-      deletedTasks.add(new TaskKey(state.namespaceId, taskQueue, kind, taskId));
+      deletedTasks.add(new TaskKey(queueNamespaceId, taskQueue, kind, taskId));
     }
   }
 

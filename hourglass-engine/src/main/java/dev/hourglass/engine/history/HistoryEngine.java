@@ -70,9 +70,14 @@ public final class HistoryEngine {
   private final ChildWorkflows children;
   private final ExternalRequests externalRequests;
   private final Schedules schedules;
+  private final NexusOperations nexusOperations;
 
+  /**
+   * @param nexusEndpoints the Nexus endpoint of a name, if one is registered
+   */
   public HistoryEngine(ExecutionStore store, ShardController shards, MatchingEngine matching, Clock clock,
-      ScheduledExecutorService scheduler, NamespaceRegistry namespaces, SearchAttributeValidator searchAttributes) {
+      ScheduledExecutorService scheduler, NamespaceRegistry namespaces, SearchAttributeValidator searchAttributes,
+      Function<String, Optional<io.temporal.api.nexus.v1.Endpoint>> nexusEndpoints) {
     this.store = requireNonNull(store, "store is null");
     HistoryWatchers watchers = new HistoryWatchers();
     this.updater = new ExecutionUpdater(store, shards, clock, watchers);
@@ -88,13 +93,15 @@ public final class HistoryEngine {
     this.updates = new Updates(updater, reader, workflowTasks, scheduler);
     this.resets = new Resets(updater, reader, workflowTasks, activities);
     this.schedules = new Schedules(store, updater, starter, workflowTasks, signals);
+    this.nexusOperations = new NexusOperations(updater, workflowTasks, reader, nexusEndpoints, namespaces);
     this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, outcomes, updates,
-        searchAttributes);
+        searchAttributes, nexusOperations);
     this.updater.setBeforeCommit(mutation -> {
       HistoryLimits.enforce(mutation, workflowTasks);
       if (mutation.closesRun()) {
         children.onRunClosed(mutation);
         schedules.onRunClosed(mutation);
+        nexusOperations.onRunClosed(mutation);
       }
     });
     this.queries = new Queries(updater, reader, matching, scheduler, clock);
@@ -127,7 +134,8 @@ public final class HistoryEngine {
   }
 
   /** A signal for a workflow: name, input and header as the client sent them. */
-  public record SignalRequest(String name, Payloads input, io.temporal.api.common.v1.Header header, String identity, String requestId) {}
+  public record SignalRequest(String name, Payloads input, io.temporal.api.common.v1.Header header, String identity, String requestId,
+      List<io.temporal.api.common.v1.Link> links) {}
 
   /** SignalWithStartWorkflowExecution: signals the running workflow of that id, or starts one with the signal. */
   public StartWorkflowResult signalWithStart(String namespaceId, StartWorkflowExecutionRequest start, SignalRequest signal) {
@@ -142,7 +150,7 @@ public final class HistoryEngine {
   }
 
   private static Signals.Signal toSignal(SignalRequest signal) {
-    return new Signals.Signal(signal.name(), signal.input(), signal.header(), signal.identity(), signal.requestId());
+    return new Signals.Signal(signal.name(), signal.input(), signal.header(), signal.identity(), signal.requestId(), null, signal.links());
   }
 
   /**
@@ -322,6 +330,35 @@ public final class HistoryEngine {
     return new WorkflowTaskCompleted(outcome.eagerActivities(), outcome.resetHistoryEventId());
   }
 
+  // ---- Nexus tasks ----
+
+  /** Matching's starter for Nexus tasks: the start or cancel request, or empty when the task is stale. */
+  public Optional<io.temporal.api.workflowservice.v1.PollNexusTaskQueueResponse> recordNexusTaskStarted(TaskRecord task, PollerInfo poller) {
+    return nexusOperations.recordTaskStarted(task, poller);
+  }
+
+  /** RespondNexusTaskCompleted: the handler's answer; an answer to a request no longer in flight is ignored. */
+  public void respondNexusTaskCompleted(io.temporal.api.workflowservice.v1.RespondNexusTaskCompletedRequest request) {
+    nexusOperations.respondCompleted(NexusTaskToken.decode(request.getTaskToken()), request.getResponse());
+  }
+
+  /** RespondNexusTaskFailed: a handler error, retried or recorded as Temporal does. */
+  public void respondNexusTaskFailed(io.temporal.api.workflowservice.v1.RespondNexusTaskFailedRequest request) {
+    NexusTaskToken token = NexusTaskToken.decode(request.getTaskToken());
+    Failure failure;
+    if (request.hasFailure()) {
+      if (!request.getFailure().hasNexusHandlerFailureInfo()) {
+        throw new InvalidArgumentException("request Failure must contain error or failure with NexusHandlerFailureInfo");
+      }
+      failure = request.getFailure();
+    } else if (request.hasError()) {
+      failure = NexusFailures.fromHandlerError(request.getError());
+    } else {
+      throw new InvalidArgumentException("Neither Failure nor Error set on RespondNexusTaskFailedRequest");
+    }
+    nexusOperations.respondFailed(token, failure);
+  }
+
   // ---- workflow updates ----
 
   /** How a caller waits for an update: the stage, and how long (the server's long-poll or the client's deadline). */
@@ -476,6 +513,7 @@ public final class HistoryEngine {
       case SCHEDULE_NEXT_ACTION -> schedules.onNextAction(task);
       case SCHEDULE_ACT -> schedules.act(task);
       case SCHEDULE_WORKFLOW_CLOSED -> schedules.onWorkflowClosed(task);
+      case NEXUS_COMPLETION_CALLBACK -> nexusOperations.deliverCompletion(task, children::deleteTask);
       default -> throw new IllegalArgumentException("not a transfer task: " + kind);
     }
   }
@@ -526,8 +564,10 @@ public final class HistoryEngine {
       }
       case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
       case WORKFLOW_BACKOFF -> FirstWorkflowTaskBackoff.onTimer(mutation, timer.timerId(), workflowTasks);
+      case NEXUS_SCHEDULE_TO_CLOSE, NEXUS_SCHEDULE_TO_START, NEXUS_START_TO_CLOSE, NEXUS_REQUEST_TIMEOUT, NEXUS_RETRY,
+          NEXUS_CANCEL_REQUEST_TIMEOUT, NEXUS_CANCEL_RETRY -> nexusOperations.onTimer(mutation, kind, timer);
       case START_CHILD_WORKFLOW, RECORD_CHILD_COMPLETION, SIGNAL_EXTERNAL_WORKFLOW, CANCEL_EXTERNAL_WORKFLOW, APPLY_PARENT_CLOSE_POLICY,
-          SCHEDULE_NEXT_ACTION, SCHEDULE_ACT, SCHEDULE_WORKFLOW_CLOSED ->
+          SCHEDULE_NEXT_ACTION, SCHEDULE_ACT, SCHEDULE_WORKFLOW_CLOSED, NEXUS_COMPLETION_CALLBACK ->
           throw new IllegalStateException("transfer tasks are fired by fireTransfer");
     }
   }
@@ -717,6 +757,7 @@ public final class HistoryEngine {
           .setInitiatedId(child.initiatedEventId)
           .setParentClosePolicy(io.temporal.api.enums.v1.ParentClosePolicy.forNumber(child.parentClosePolicy)));
     }
+    response.addAllPendingNexusOperations(NexusOperations.describe(state));
     WorkflowTaskInfo task = state.workflowTask;
     if (task != null) {
       PendingWorkflowTaskInfo.Builder pending = PendingWorkflowTaskInfo.newBuilder()

@@ -52,6 +52,13 @@ final class MutableState {
   long historySizeBytes;
   /** Child workflows initiated and not yet closed, by initiated event id. */
   Map<Long, ChildInfo> children = new TreeMap<>();
+  /**
+   * Completion callbacks attached after the start (a Nexus handler's start that found the run
+   * already running, USE_EXISTING with on_conflict_options); the started event holds the others.
+   */
+  List<io.temporal.api.common.v1.Callback> attachedCompletionCallbacks = new ArrayList<>();
+  /** Nexus operations scheduled and not yet ended, by scheduled event id. */
+  Map<Long, NexusOperationInfo> nexusOperations = new TreeMap<>();
   /** Signals and cancel requests sent to other workflows, not yet confirmed, by initiated event id. */
   Map<Long, ExternalRequestInfo> externalRequests = new TreeMap<>();
   /** The start request's summary and details (shown by describe); null when none. */

@@ -166,6 +166,7 @@ final class NextRuns {
       attributes.setLastCompletionResult(link.lastCompletionResult());
     }
     WorkflowStarter.inheritParent(before, attributes);
+    next.attachedCompletionCallbacks.addAll(previous.attachedCompletionCallbacks);
     next.startedAttributes = attributes.build();
     return next;
   }

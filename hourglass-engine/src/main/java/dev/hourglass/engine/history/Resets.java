@@ -104,7 +104,7 @@ final class Resets {
   }
 
   /**
-   * The first child workflow or external signal / cancel request still pending at the reset point, if any:
+   * The first child workflow, external signal / cancel request or Nexus operation still pending at the reset point, if any:
    * its state lives in another execution too (a child reports to the run that started it), which a reset
    * cannot rebuild yet. Those resolved before the reset point are only history and are copied as such.
    */
@@ -113,7 +113,12 @@ final class Resets {
     for (HistoryEvent event : kept) {
       switch (event.getEventType()) {
         case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
-            EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED -> pending.put(event.getEventId(), event);
+            EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, EVENT_TYPE_NEXUS_OPERATION_SCHEDULED ->
+            pending.put(event.getEventId(), event);
+        case EVENT_TYPE_NEXUS_OPERATION_COMPLETED -> pending.remove(event.getNexusOperationCompletedEventAttributes().getScheduledEventId());
+        case EVENT_TYPE_NEXUS_OPERATION_FAILED -> pending.remove(event.getNexusOperationFailedEventAttributes().getScheduledEventId());
+        case EVENT_TYPE_NEXUS_OPERATION_CANCELED -> pending.remove(event.getNexusOperationCanceledEventAttributes().getScheduledEventId());
+        case EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT -> pending.remove(event.getNexusOperationTimedOutEventAttributes().getScheduledEventId());
         case EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED ->
             pending.remove(event.getStartChildWorkflowExecutionFailedEventAttributes().getInitiatedEventId());
         case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED ->

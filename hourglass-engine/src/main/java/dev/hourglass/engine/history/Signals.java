@@ -33,15 +33,17 @@ final class Signals {
    * @param externalExecution the workflow that sent it with a SignalExternalWorkflowExecution
    *     command; null when a client sent it
    */
-  record Signal(String name, Payloads input, Header header, String identity, String requestId, WorkflowExecution externalExecution) {
+  record Signal(String name, Payloads input, Header header, String identity, String requestId, WorkflowExecution externalExecution,
+      List<io.temporal.api.common.v1.Link> links) {
     Signal {
       requireNonNull(name, "name is null");
       requireNonNull(identity, "identity is null");
       requireNonNull(requestId, "requestId is null");
+      links = List.copyOf(links);
     }
 
-    Signal(String name, Payloads input, Header header, String identity, String requestId) {
-      this(name, input, header, identity, requestId, null);
+    Signal(String name, Payloads input, Header header, String identity, String requestId, WorkflowExecution externalExecution) {
+      this(name, input, header, identity, requestId, externalExecution, List.of());
     }
   }
 
@@ -68,6 +70,8 @@ final class Signals {
         attributes.setExternalWorkflowExecution(signal.externalExecution());
       }
       event.setWorkflowExecutionSignaledEventAttributes(attributes);
+      // Links from the sender (a Nexus operation that signals) point back to it, as in Temporal.
+      event.addAllLinks(signal.links());
     })));
   }
 

@@ -27,9 +27,21 @@ enum TimerKind {
   SCHEDULE_NEXT_ACTION(16),
   SCHEDULE_ACT(17),
   SCHEDULE_WORKFLOW_CLOSED(18),
+  /** A run started by a Nexus handler closed: its calling operations get the outcome (see NexusOperations). */
+  NEXUS_COMPLETION_CALLBACK(19),
   // Codes 20-29: retries, cron and start delay.
   /** The first workflow task of a run waits for its backoff (retry, cron, start delay). */
-  WORKFLOW_BACKOFF(20);
+  WORKFLOW_BACKOFF(20),
+  // Codes 30-39: Nexus operations (see NexusOperations); eventId is the scheduled event id.
+  NEXUS_SCHEDULE_TO_CLOSE(30),
+  NEXUS_SCHEDULE_TO_START(31),
+  NEXUS_START_TO_CLOSE(32),
+  /** The handler did not answer the start request in time: it is retried. */
+  NEXUS_REQUEST_TIMEOUT(33),
+  /** The backoff after a retryable handler error is over: the start request is sent again. */
+  NEXUS_RETRY(34),
+  NEXUS_CANCEL_REQUEST_TIMEOUT(35),
+  NEXUS_CANCEL_RETRY(36);
 
   private final int code;
 

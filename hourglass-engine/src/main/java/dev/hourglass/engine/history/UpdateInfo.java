@@ -5,6 +5,8 @@ final class UpdateInfo {
   long acceptedEventId;
   /** 0 while the update runs. */
   long completedEventId;
+  /** Whether the update's request carries a Nexus operation's completion callback (see NexusOperations). */
+  boolean reportsToNexus;
 
   boolean completed() {
     return completedEventId != 0;

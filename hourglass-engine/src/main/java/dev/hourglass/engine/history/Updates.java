@@ -426,6 +426,7 @@ final class Updates {
               .setAcceptedRequest(request)));
       UpdateInfo info = new UpdateInfo();
       info.acceptedEventId = accepted.getEventId();
+      info.reportsToNexus = !NexusOperations.refs(request.getCompletionCallbacksList()).isEmpty();
       state.updates.put(updateId, info);
     } else if (message.getBody().is(Response.class)) {
       Response response = unpack(message.getBody(), Response.class);
@@ -436,6 +437,9 @@ final class Updates {
               .setAcceptedEventId(info.acceptedEventId)
               .setOutcome(response.getOutcome())));
       info.completedEventId = completed.getEventId();
+      if (info.reportsToNexus) {
+        mutation.addTransfer(TimerKind.NEXUS_COMPLETION_CALLBACK, info.completedEventId);
+      }
     } else {
       reject(mutation, updateId, unpack(message.getBody(), Rejection.class).getFailure());
     }

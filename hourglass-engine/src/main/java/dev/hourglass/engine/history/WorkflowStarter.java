@@ -144,7 +144,7 @@ final class WorkflowStarter {
       if (running) {
         switch (conflictPolicy) {
           case WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING -> {
-            return new StartWorkflowResult(run.runId(), false);
+            return useExisting(workflow, run, request);
           }
           case WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING -> {
             return terminateAndStart(workflow, run, request, signal, parent, onNewRun);
@@ -167,6 +167,51 @@ final class WorkflowStarter {
       return null;
     });
     return new StartWorkflowResult(runId, true);
+  }
+
+  /**
+   * USE_EXISTING: the running run answers. With {@code on_conflict_options} the request's id,
+   * completion callbacks and links are attached to it (WorkflowExecutionOptionsUpdated), as
+   * Temporal does, so that a Nexus operation that found its workflow running is told of its end.
+   */
+  private StartWorkflowResult useExisting(WorkflowKey workflow, CurrentExecution run, StartWorkflowExecutionRequest request) {
+    var options = request.getOnConflictOptions();
+    if (!request.hasOnConflictOptions()
+        || !(options.getAttachRequestId() || options.getAttachCompletionCallbacks() || options.getAttachLinks())) {
+      return new StartWorkflowResult(run.runId(), false);
+    }
+    boolean attached = updater.update(new dev.hourglass.common.ExecutionKey(workflow.namespaceId(), workflow.workflowId(), run.runId()),
+        mutation -> {
+          MutableState state = mutation.state();
+          if (!state.running()) {
+            return false;
+          }
+          var attributes = io.temporal.api.history.v1.WorkflowExecutionOptionsUpdatedEventAttributes.newBuilder();
+          if (options.getAttachRequestId()) {
+            attributes.setAttachedRequestId(request.getRequestId());
+          }
+          if (options.getAttachCompletionCallbacks()) {
+            attributes.addAllAttachedCompletionCallbacks(request.getCompletionCallbacksList());
+            state.attachedCompletionCallbacks.addAll(request.getCompletionCallbacksList());
+          }
+          // The workflow code need not see it (worker_may_ignore), so it schedules no workflow task.
+          var event = mutation.unnumbered(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED,
+              e -> e.setWorkflowExecutionOptionsUpdatedEventAttributes(attributes).setWorkerMayIgnore(true));
+          if (options.getAttachLinks()) {
+            event.addAllLinks(request.getLinksList());
+          }
+          if (state.workflowTask != null && state.workflowTask.started()) {
+            state.bufferedEvents.add(event.build());
+            mutation.touch();
+          } else {
+            mutation.appendBuilt(event);
+          }
+          return true;
+        });
+    if (!attached) {
+      throw new ConditionFailedException("the running run of " + workflow.workflowId() + " closed meanwhile");
+    }
+    return new StartWorkflowResult(run.runId(), false, true);
   }
 
   /**
@@ -300,6 +345,7 @@ final class WorkflowStarter {
     if (previous.hasRootWorkflowExecution()) {
       next.setRootWorkflowExecution(previous.getRootWorkflowExecution());
     }
+    next.clearCompletionCallbacks().addAllCompletionCallbacks(previous.getCompletionCallbacksList());
   }
 
   private static void checkReusePolicy(WorkflowIdReusePolicy policy, CurrentExecution run, WorkflowKey workflow) {
@@ -390,6 +436,8 @@ final class WorkflowStarter {
     if (request.hasPriority()) {
       attributes.setPriority(request.getPriority());
     }
+    // Nexus: whom to tell when the chain ends (see NexusOperations); the chain's later runs keep them.
+    attributes.addAllCompletionCallbacks(request.getCompletionCallbacksList());
     state.startedAttributes = attributes.build();
     return state;
   }

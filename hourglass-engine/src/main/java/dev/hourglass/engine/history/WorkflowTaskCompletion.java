@@ -71,9 +71,11 @@ final class WorkflowTaskCompletion {
   private final RunOutcomes outcomes;
   private final Updates updates;
   private final SearchAttributeValidator searchAttributes;
+  private final NexusOperations nexusOperations;
 
   WorkflowTaskCompletion(WorkflowTasks workflowTasks, Activities activities, WorkflowStarter starter, ChildWorkflows children,
-      ExternalRequests externalRequests, RunOutcomes outcomes, Updates updates, SearchAttributeValidator searchAttributes) {
+      ExternalRequests externalRequests, RunOutcomes outcomes, Updates updates, SearchAttributeValidator searchAttributes,
+      NexusOperations nexusOperations) {
     this.workflowTasks = requireNonNull(workflowTasks, "workflowTasks is null");
     this.activities = requireNonNull(activities, "activities is null");
     this.starter = requireNonNull(starter, "starter is null");
@@ -82,6 +84,7 @@ final class WorkflowTaskCompletion {
     this.outcomes = requireNonNull(outcomes, "outcomes is null");
     this.updates = requireNonNull(updates, "updates is null");
     this.searchAttributes = requireNonNull(searchAttributes, "searchAttributes is null");
+    this.nexusOperations = requireNonNull(nexusOperations, "nexusOperations is null");
   }
 
   Outcome complete(ExecutionMutation mutation, RespondWorkflowTaskCompletedRequest request) {
@@ -284,6 +287,16 @@ final class WorkflowTaskCompletion {
         return command.toBuilder().setRequestCancelExternalWorkflowExecutionCommandAttributes(externalRequests.validate(state,
             command.getRequestCancelExternalWorkflowExecutionCommandAttributes(), count(earlier, command.getCommandType()))).build();
       }
+      case COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION -> {
+        return command.toBuilder().setScheduleNexusOperationCommandAttributes(nexusOperations.validate(state,
+            command.getScheduleNexusOperationCommandAttributes(), count(earlier, command.getCommandType()))).build();
+      }
+      case COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION -> {
+        nexusOperations.validateCancel(state, command.getRequestCancelNexusOperationCommandAttributes(), earlier.stream()
+            .filter(Command::hasRequestCancelNexusOperationCommandAttributes)
+            .map(other -> other.getRequestCancelNexusOperationCommandAttributes().getScheduledEventId()).toList());
+        return command;
+      }
       case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION, COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
           COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
           COMMAND_TYPE_PROTOCOL_MESSAGE -> {
@@ -408,6 +421,10 @@ final class WorkflowTaskCompletion {
           externalRequests.initiateSignal(mutation, command.getSignalExternalWorkflowExecutionCommandAttributes(), completedEventId);
       case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION ->
           externalRequests.initiateCancel(mutation, command.getRequestCancelExternalWorkflowExecutionCommandAttributes(), completedEventId);
+      case COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION ->
+          nexusOperations.schedule(mutation, command.getScheduleNexusOperationCommandAttributes(), completedEventId);
+      case COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION ->
+          nexusOperations.requestCancel(mutation, command.getRequestCancelNexusOperationCommandAttributes(), completedEventId);
       case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION ->
           starter.continueAsNew(mutation, command.getContinueAsNewWorkflowExecutionCommandAttributes(), completedEventId, identity);
       default -> throw new IllegalStateException("command passed validation but has no handler: " + command.getCommandType());

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.PollNexusTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,8 +44,10 @@ public final class MatchingEngine {
   private final Clock clock;
   private final ConcurrentMap<TaskQueueKey, TaskQueue<PollWorkflowTaskQueueResponse>> workflowQueues = new ConcurrentHashMap<>();
   private final ConcurrentMap<TaskQueueKey, TaskQueue<PollActivityTaskQueueResponse>> activityQueues = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TaskQueueKey, TaskQueue<PollNexusTaskQueueResponse>> nexusQueues = new ConcurrentHashMap<>();
   private final Timer workflowScheduleToStart;
   private final Timer activityScheduleToStart;
+  private final Timer nexusScheduleToStart;
   /** Worker instance keys (namespace id, key) of workers that announced their shutdown lately. */
   private final Cache<ShutDownWorker, Boolean> shutDownWorkers =
       Caffeine.newBuilder().expireAfterWrite(SHUT_DOWN_WORKER_MEMORY).maximumSize(10_000).build();
@@ -58,8 +61,10 @@ public final class MatchingEngine {
     this.clock = requireNonNull(clock, "clock is null");
     this.workflowScheduleToStart = scheduleToStart(metrics, "workflow");
     this.activityScheduleToStart = scheduleToStart(metrics, "activity");
+    this.nexusScheduleToStart = scheduleToStart(metrics, "nexus");
     registerQueueGauges(metrics, "workflow", workflowQueues);
     registerQueueGauges(metrics, "activity", activityQueues);
+    registerQueueGauges(metrics, "nexus", nexusQueues);
   }
 
   private static Timer scheduleToStart(MeterRegistry metrics, String taskType) {
@@ -89,10 +94,11 @@ public final class MatchingEngine {
 
   /** A task was committed to the backlog: dispatch it. */
   public void addTask(TaskRecord task) {
-    TaskQueueKey key = new TaskQueueKey(task.execution().namespaceId(), task.taskQueue(), task.kind());
+    TaskQueueKey key = new TaskQueueKey(task.queueNamespaceId(), task.taskQueue(), task.kind());
     switch (task.kind()) {
       case WORKFLOW -> workflowQueue(key).add(task);
       case ACTIVITY -> activityQueue(key).add(task);
+      case NEXUS -> nexusQueue(key).add(task);
     }
   }
 
@@ -127,6 +133,12 @@ public final class MatchingEngine {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return poll(activityQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.ACTIVITY)), poller, timeout, starter);
+  }
+
+  /** As {@link #pollWorkflowTask}, for Nexus tasks (operation start and cancel requests). */
+  public CompletableFuture<Optional<PollNexusTaskQueueResponse>> pollNexusTask(String namespaceId, String taskQueue,
+      PollerInfo poller, Duration timeout, TaskStarter<PollNexusTaskQueueResponse> starter) {
+    return poll(nexusQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.NEXUS)), poller, timeout, starter);
   }
 
   /**
@@ -209,7 +221,11 @@ public final class MatchingEngine {
   }
 
   private TaskQueue<?> queue(TaskQueueKey key) {
-    return key.kind() == TaskKind.WORKFLOW ? workflowQueues.get(key) : activityQueues.get(key);
+    return switch (key.kind()) {
+      case WORKFLOW -> workflowQueues.get(key);
+      case ACTIVITY -> activityQueues.get(key);
+      case NEXUS -> nexusQueues.get(key);
+    };
   }
 
   /** Waiting pollers of a queue, for DescribeTaskQueue. */
@@ -237,5 +253,9 @@ public final class MatchingEngine {
 
   private TaskQueue<PollActivityTaskQueueResponse> activityQueue(TaskQueueKey key) {
     return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, activityScheduleToStart));
+  }
+
+  private TaskQueue<PollNexusTaskQueueResponse> nexusQueue(TaskQueueKey key) {
+    return nexusQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, nexusScheduleToStart));
   }
 }

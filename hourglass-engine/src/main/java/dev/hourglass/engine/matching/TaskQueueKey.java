@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.store.TaskKind;
 
-/** One task queue: a name holds a workflow queue and an activity queue. */
+/** One task queue: a name holds a workflow queue, an activity queue and a Nexus queue. */
 public record TaskQueueKey(String namespaceId, String name, TaskKind kind) {
   public TaskQueueKey {
     requireNonNull(namespaceId, "namespaceId is null");

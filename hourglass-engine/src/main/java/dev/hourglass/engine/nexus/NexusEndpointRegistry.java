@@ -22,8 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * Nexus endpoints as OperatorService manages them: validated, versioned, persisted records.
- * Hourglass keeps the registry (the SDKs' test setups create and delete endpoints) but does not
- * route Nexus operations yet.
+ * Operations name endpoints; Hourglass routes those whose target is a worker task queue.
  */
 public final class NexusEndpointRegistry {
   private static final Pattern VALID_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_-]{0,199}$");
@@ -63,6 +62,11 @@ public final class NexusEndpointRegistry {
   public Endpoint get(String id) {
     requireId(id);
     return decode(store.get(id).orElseThrow(() -> new NotFoundException("error getting Nexus endpoint: endpoint not found")));
+  }
+
+  /** The endpoint of that name, if one is registered (ScheduleNexusOperation names endpoints). */
+  public java.util.Optional<Endpoint> byName(String name) {
+    return store.getByName(name).map(NexusEndpointRegistry::decode);
   }
 
   public Page list(int pageSize, ByteString pageToken, String name) {

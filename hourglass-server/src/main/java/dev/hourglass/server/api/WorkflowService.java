@@ -202,13 +202,47 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       if (request.getRequestEagerExecution()) {
         HistoryEngine.StartWithTask eager = history.startWorkflowEagerly(namespace.id(), valid);
         StartWorkflowExecutionResponse.Builder response = StartWorkflowExecutionResponse.newBuilder()
-            .setRunId(eager.started().runId()).setStarted(eager.started().started());
+            .setRunId(eager.started().runId()).setStarted(eager.started().started()).setLink(startLink(request, eager.started()));
         eager.eagerWorkflowTask().ifPresent(response::setEagerWorkflowTask);
         return response.build();
       }
       StartWorkflowResult result = history.startWorkflow(namespace.id(), valid);
-      return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
+      return StartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started())
+          .setLink(startLink(request, result)).build();
     });
+  }
+
+  /** The link Temporal answers a signal with (a Nexus handler passes it to its caller): the signal's request id on the run. */
+  private static io.temporal.api.common.v1.Link signalLink(String namespace, ExecutionKey run, String requestId) {
+    return io.temporal.api.common.v1.Link.newBuilder().setWorkflowEvent(io.temporal.api.common.v1.Link.WorkflowEvent.newBuilder()
+        .setNamespace(namespace)
+        .setWorkflowId(run.workflowId())
+        .setRunId(run.runId())
+        .setRequestIdRef(io.temporal.api.common.v1.Link.WorkflowEvent.RequestIdReference.newBuilder()
+            .setRequestId(requestId)
+            .setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)))
+        .build();
+  }
+
+  /**
+   * The link Temporal answers a start with (a Nexus handler passes it to its caller): the started
+   * event of a new run, else the request's id on the run that answered it.
+   */
+  private static io.temporal.api.common.v1.Link startLink(StartWorkflowExecutionRequest request, StartWorkflowResult result) {
+    var event = io.temporal.api.common.v1.Link.WorkflowEvent.newBuilder()
+        .setNamespace(request.getNamespace())
+        .setWorkflowId(request.getWorkflowId())
+        .setRunId(result.runId());
+    if (result.started()) {
+      event.setEventRef(io.temporal.api.common.v1.Link.WorkflowEvent.EventReference.newBuilder()
+          .setEventId(1).setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED));
+    } else {
+      event.setRequestIdRef(io.temporal.api.common.v1.Link.WorkflowEvent.RequestIdReference.newBuilder()
+          .setRequestId(request.getRequestId())
+          .setEventType(result.attached() ? io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED
+              : io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED));
+    }
+    return io.temporal.api.common.v1.Link.newBuilder().setWorkflowEvent(event).build();
   }
 
   /** INVALID_ARGUMENT for an unknown search attribute; the others typed as registered. */
@@ -287,8 +321,8 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       Validation.requireName("SignalName", request.getSignalName());
       Validation.requireBlobSize("input", request.getInput());
       history.signal(key, new HistoryEngine.SignalRequest(request.getSignalName(), request.hasInput() ? request.getInput() : null,
-          request.hasHeader() ? request.getHeader() : null, request.getIdentity(), request.getRequestId()));
-      return SignalWorkflowExecutionResponse.getDefaultInstance();
+          request.hasHeader() ? request.getHeader() : null, request.getIdentity(), request.getRequestId(), request.getLinksList()));
+      return SignalWorkflowExecutionResponse.newBuilder().setLink(signalLink(request.getNamespace(), key, request.getRequestId())).build();
     });
   }
 
@@ -332,8 +366,11 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       validateStart(startRequest);
       StartWorkflowResult result = history.signalWithStart(namespace.id(), startRequest, new HistoryEngine.SignalRequest(
           request.getSignalName(), request.hasSignalInput() ? request.getSignalInput() : null, request.hasHeader() ? request.getHeader() : null,
-          request.getIdentity(), request.getRequestId()));
-      return SignalWithStartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started()).build();
+          request.getIdentity(), request.getRequestId(), request.getLinksList()));
+      return SignalWithStartWorkflowExecutionResponse.newBuilder().setRunId(result.runId()).setStarted(result.started())
+          .setSignalLink(signalLink(request.getNamespace(), new ExecutionKey(namespace.id(), request.getWorkflowId(), result.runId()),
+              request.getRequestId()))
+          .build();
     });
   }
 
@@ -648,7 +685,11 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
         throw new InvalidArgumentException("DescribeTaskQueue's enhanced mode (worker versioning) is not supported by this Hourglass "
             + "version; leave api_mode unspecified (see docs/compatibility.md).");
       }
-      TaskKind kind = request.getTaskQueueType() == TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? TaskKind.ACTIVITY : TaskKind.WORKFLOW;
+      TaskKind kind = switch (request.getTaskQueueType()) {
+        case TASK_QUEUE_TYPE_ACTIVITY -> TaskKind.ACTIVITY;
+        case TASK_QUEUE_TYPE_NEXUS -> TaskKind.NEXUS;
+        default -> TaskKind.WORKFLOW;
+      };
       String queue = request.getTaskQueue().getName();
       DescribeTaskQueueResponse.Builder response = DescribeTaskQueueResponse.newBuilder();
       for (PollerSeen poller : matching.recentPollers(namespace.id(), queue, kind)) {
@@ -695,6 +736,35 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
       return Rpc.map(matching.pollActivityTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity(), request.getWorkerInstanceKey()),
               pollTimeout(), history::recordActivityTaskStarted),
           task -> task.orElse(PollActivityTaskQueueResponse.getDefaultInstance()));
+    });
+  }
+
+  @Override
+  public void pollNexusTaskQueue(PollNexusTaskQueueRequest request, StreamObserver<PollNexusTaskQueueResponse> observer) {
+    Rpc.async(observer, () -> {
+      Namespace namespace = namespaces.byName(request.getNamespace());
+      Validation.requireTaskQueue(request.getTaskQueue());
+      return Rpc.map(matching.pollNexusTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+              pollTimeout(), history::recordNexusTaskStarted),
+          task -> task.orElse(PollNexusTaskQueueResponse.getDefaultInstance()));
+    });
+  }
+
+  @Override
+  public void respondNexusTaskCompleted(RespondNexusTaskCompletedRequest request, StreamObserver<RespondNexusTaskCompletedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      namespaces.byName(request.getNamespace());
+      history.respondNexusTaskCompleted(request);
+      return RespondNexusTaskCompletedResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void respondNexusTaskFailed(RespondNexusTaskFailedRequest request, StreamObserver<RespondNexusTaskFailedResponse> observer) {
+    Rpc.unary(observer, () -> {
+      namespaces.byName(request.getNamespace());
+      history.respondNexusTaskFailed(request);
+      return RespondNexusTaskFailedResponse.getDefaultInstance();
     });
   }
 

@@ -29,8 +29,11 @@ final class SqlTaskStore implements TaskStore {
       statement.setString(2, taskQueue);
       statement.setInt(3, kind.code());
       statement.setInt(4, limit);
-    }, row -> new TaskRecord(taskQueue, kind, row.getLong(1), new ExecutionKey(namespaceId, row.getString(2), row.getString(3)),
-        row.getLong(4), row.getLong(5)));
+    }, row -> {
+      String executionNamespaceId = row.getString(6).isEmpty() ? namespaceId : row.getString(6);
+      return new TaskRecord(taskQueue, kind, row.getLong(1), new ExecutionKey(executionNamespaceId, row.getString(2), row.getString(3)),
+          row.getLong(4), row.getLong(5), namespaceId);
+    });
   }
 
   @Override
@@ -45,7 +48,7 @@ final class SqlTaskStore implements TaskStore {
 
   static void insert(WriterSession session, TaskRecord task) throws SQLException {
     PreparedStatement statement = session.statement(TaskSql.INSERT_TASK);
-    statement.setString(1, task.execution().namespaceId());
+    statement.setString(1, task.queueNamespaceId());
     statement.setString(2, task.taskQueue());
     statement.setInt(3, task.kind().code());
     statement.setLong(4, task.taskId());
@@ -53,6 +56,7 @@ final class SqlTaskStore implements TaskStore {
     statement.setString(6, task.execution().runId());
     statement.setLong(7, task.scheduledEventId());
     statement.setLong(8, task.createTimeMillis());
+    statement.setString(9, task.queueNamespaceId().equals(task.execution().namespaceId()) ? "" : task.execution().namespaceId());
     SqlExecutionStore.executeInsert(session, statement, "task " + task.taskId());
   }
 

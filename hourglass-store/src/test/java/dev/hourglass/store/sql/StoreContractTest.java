@@ -95,6 +95,19 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aTaskQueuedInAnotherNamespaceNamesItsExecutionsNamespace() {
+    ExecutionKey key = new ExecutionKey("ns", "caller-1", "run-1");
+    TaskRecord nexusTask = new TaskRecord("handlers", TaskKind.NEXUS, 77, key, 5, 0, "other-ns");
+    stores.executions().write(new ExecutionWrite(rangeId, record(key, 1), 0, Optional.empty(), List.of(), List.of(nexusTask),
+        List.of(), List.of(), List.of())).join();
+
+    assertThat(stores.tasks().readTasks("other-ns", "handlers", TaskKind.NEXUS, 10)).containsExactly(nexusTask);
+    assertThat(stores.tasks().readTasks("ns", "handlers", TaskKind.NEXUS, 10)).isEmpty();
+    stores.tasks().deleteTasks(List.of(nexusTask.key())).join();
+    assertThat(stores.tasks().readTasks("other-ns", "handlers", TaskKind.NEXUS, 10)).isEmpty();
+  }
+
+  @Test
   void conflictingWriteFailsAloneAndLeavesNothingBehindWhileTheRestOfTheBatchCommits() {
     ExecutionKey first = new ExecutionKey("ns", "wf-1", "run-1");
     stores.executions().write(create(first, "req-1")).join();
