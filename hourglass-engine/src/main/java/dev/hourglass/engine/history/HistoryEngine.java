@@ -613,6 +613,23 @@ public final class HistoryEngine {
         .build();
   }
 
+  /** ListSchedules with a query: the entries of the scheduler executions a visibility page listed. */
+  public io.temporal.api.workflowservice.v1.ListSchedulesResponse listSchedules(String namespaceId,
+      List<io.temporal.api.workflow.v1.WorkflowExecutionInfo> schedulerRuns, ByteString nextPageToken) {
+    List<ExecutionKey> runs = schedulerRuns.stream()
+        .map(run -> new ExecutionKey(namespaceId, run.getExecution().getWorkflowId(), run.getExecution().getRunId()))
+        .toList();
+    return io.temporal.api.workflowservice.v1.ListSchedulesResponse.newBuilder()
+        .addAllSchedules(schedules.entries(namespaceId, runs))
+        .setNextPageToken(nextPageToken)
+        .build();
+  }
+
+  /** What a scheduler execution's workflow id puts before the schedule id. */
+  public static String schedulerWorkflowIdPrefix() {
+    return Schedules.WORKFLOW_ID_PREFIX;
+  }
+
   public io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse listScheduleMatchingTimes(String namespaceId,
       String scheduleId, long startMillis, long endMillis) {
     var response = io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse.newBuilder();

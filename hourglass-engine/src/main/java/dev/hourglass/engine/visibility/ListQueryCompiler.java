@@ -391,12 +391,43 @@ final class ListQueryCompiler {
    * {@code column} starts with {@code prefix}: the range lets an index narrow the rows, substr
    * decides (it compares characters alike on every database, whatever its collation).
    */
+  /**
+   * {@code column STARTS_WITH prefix} as an index range plus an exact check. The range is closed
+   * on both ends ({@code >= prefix AND < prefix with its last character incremented}) so that a
+   * planner without value statistics sees a narrow range and uses the column's index, rather than
+   * walking the whole namespace in list order as it did for {@code >= prefix} alone. Both stores
+   * compare text by code point (SQLite's BINARY, PostgreSQL's "C"), the order of the bound.
+   */
   private void prefixMatch(String column, String prefix) {
-    sql.append(column).append(" >= ? AND substr(").append(column).append(", 1, ?) = ?");
+    Optional<String> upper = prefixUpperBound(prefix);
+    sql.append(column).append(" >= ? AND ");
     parameters.add(prefix);
+    upper.ifPresent(bound -> {
+      sql.append(column).append(" < ? AND ");
+      parameters.add(bound);
+    });
+    sql.append("substr(").append(column).append(", 1, ?) = ?");
     // An int: PostgreSQL has substr(text, int, int) and no implicit cast from bigint.
     parameters.add(prefix.length());
     parameters.add(prefix);
+  }
+
+  /**
+   * The least string greater than every string starting with {@code prefix}: the prefix with its
+   * last code point incremented (dropped when it is the largest code point). Empty when there is
+   * none (an empty prefix, or one of largest code points only).
+   */
+  static Optional<String> prefixUpperBound(String prefix) {
+    int[] codePoints = prefix.codePoints().toArray();
+    for (int last = codePoints.length - 1; last >= 0; last--) {
+      if (codePoints[last] < Character.MAX_CODE_POINT) {
+        int next = codePoints[last] + 1;
+        // Surrogate code points are not characters; U+E000 follows U+D7FF in UTF-8 order.
+        codePoints[last] = next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE ? Character.MAX_SURROGATE + 1 : next;
+        return Optional.of(new String(codePoints, 0, last + 1));
+      }
+    }
+    return Optional.empty();
   }
 
   private void placeholders(List<Literal> values, Function<Literal, Object> convert) {

@@ -106,6 +106,28 @@ public final class VisibilityService {
     return page(namespaceId, compiled, (namespaceId + "\n" + query).hashCode(), pageSize, pageToken);
   }
 
+  /**
+   * ListSchedules with a query: a page of the running scheduler executions matching it (see
+   * {@link ScheduleQueries}), in the default list order.
+   *
+   * @param workflowIdPrefix what a scheduler's workflow id puts before the schedule id
+   */
+  public Page listSchedules(String namespaceId, String query, String workflowIdPrefix, int pageSize, ByteString pageToken) {
+    CompiledQuery compiled = compileScheduleQuery(namespaceId, query, workflowIdPrefix);
+    return page(namespaceId, compiled, ("schedules\n" + namespaceId + "\n" + query).hashCode(), pageSize, pageToken);
+  }
+
+  /** CountSchedules: how many schedules match the query. */
+  public long countSchedules(String namespaceId, String query, String workflowIdPrefix) {
+    CompiledQuery compiled = compileScheduleQuery(namespaceId, query, workflowIdPrefix);
+    return store.count(new VisibilityQuery(namespaceId, compiled.condition(), compiled.parameters(), List.of(), Optional.empty()));
+  }
+
+  private CompiledQuery compileScheduleQuery(String namespaceId, String query, String workflowIdPrefix) {
+    ListQuery scoped = ScheduleQueries.scoped(ListQueryParser.parse(query), registry.system().keySet(), workflowIdPrefix);
+    return ListQueryCompiler.compile(scoped, namespaceId, name -> registry.indexedType(namespaceId, name));
+  }
+
   /** CountWorkflowExecutions, with {@code GROUP BY ExecutionStatus} answered per status. */
   public CountWorkflowExecutionsResponse count(String namespaceId, String query) {
     CompiledQuery compiled = ListQueryCompiler.compile(ListQueryParser.parse(query), namespaceId,

@@ -38,8 +38,18 @@ class ListQueryCompilerTest {
   @Test
   void valuesNeverEnterTheSqlText() {
     CompiledQuery query = compileVisible("WorkflowId = 'x'' OR 1=1 --' OR WorkflowId STARTS_WITH 'abc'");
-    assertThat(query.condition()).isEqualTo("(v.workflow_id = ? OR (v.workflow_id >= ? AND substr(v.workflow_id, 1, ?) = ?))");
-    assertThat(query.parameters()).containsExactly("x' OR 1=1 --", "abc", 3, "abc");
+    assertThat(query.condition()).isEqualTo(
+        "(v.workflow_id = ? OR (v.workflow_id >= ? AND v.workflow_id < ? AND substr(v.workflow_id, 1, ?) = ?))");
+    assertThat(query.parameters()).containsExactly("x' OR 1=1 --", "abc", "abd", 3, "abc");
+  }
+
+  @Test
+  void aPrefixIsARangeClosedAfterItsLastCharacter() {
+    assertThat(ListQueryCompiler.prefixUpperBound("wf-07")).contains("wf-08");
+    assertThat(ListQueryCompiler.prefixUpperBound("a\uD7FF")).contains("a\uE000");
+    assertThat(ListQueryCompiler.prefixUpperBound("a" + new String(Character.toChars(Character.MAX_CODE_POINT)))).contains("b");
+    assertThat(ListQueryCompiler.prefixUpperBound(new String(Character.toChars(Character.MAX_CODE_POINT)))).isEmpty();
+    assertThat(ListQueryCompiler.prefixUpperBound("")).isEmpty();
   }
 
   @Test

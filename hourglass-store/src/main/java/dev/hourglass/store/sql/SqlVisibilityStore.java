@@ -30,10 +30,12 @@ final class SqlVisibilityStore implements VisibilityStore {
 
   private final ReadQueries reads;
   private final ShardWriters writer;
+  private final SqlDialect dialect;
 
-  SqlVisibilityStore(ReadQueries reads, ShardWriters writer) {
+  SqlVisibilityStore(ReadQueries reads, ShardWriters writer, SqlDialect dialect) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
+    this.dialect = requireNonNull(dialect, "dialect is null");
   }
 
   @Override
@@ -60,9 +62,31 @@ final class SqlVisibilityStore implements VisibilityStore {
   @Override
   public long count(VisibilityQuery query) {
     List<Object> parameters = new ArrayList<>();
+    String sql = countSql(query, parameters);
+    return reads.list(sql, statement -> bind(statement, parameters), row -> row.getLong(1)).get(0);
+  }
+
+  private static String countSql(VisibilityQuery query, List<Object> parameters) {
     StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM visibility v");
     appendWhere(sql, parameters, query);
-    return reads.list(sql.toString(), statement -> bind(statement, parameters), row -> row.getLong(1)).get(0);
+    return sql.toString();
+  }
+
+  @Override
+  public void load(List<VisibilityRecord> records) {
+    await(writer.submit(session -> {
+      for (VisibilityRecord record : records) {
+        upsert(session, record);
+      }
+    }));
+  }
+
+  @Override
+  public List<String> explain(VisibilityQuery query, boolean count, int limit) {
+    List<Object> parameters = new ArrayList<>();
+    String sql = count ? countSql(query, parameters) : listSql(query, limit, parameters);
+    return reads.list(dialect.explainPrefix() + sql, statement -> bind(statement, parameters),
+        row -> row.getString(dialect.planColumn()));
   }
 
   @Override
@@ -181,11 +205,16 @@ final class SqlVisibilityStore implements VisibilityStore {
 
   /**
    * Rows strictly after {@code after} in the order: (k1, ..., kn, run_id) compared
-   * lexicographically, written out as ORs (row-value comparison cannot mix directions).
+   * lexicographically, written out as ORs (row-value comparison cannot mix directions), behind a
+   * redundant bound on k1 alone ({@code k1 <= ?} descending). The bound is what lets the
+   * database seek to the position in the index: neither SQLite nor PostgreSQL derives an index
+   * range from the ORs, and without it a deep page walked the index from the first row.
    */
   private static void appendKeyset(StringBuilder sql, List<Object> parameters, List<SortColumn> order, List<Object> after) {
     List<SortColumn> keys = new ArrayList<>(order);
     keys.add(new SortColumn("run_id", lastDescending(order)));
+    sql.append(" AND v.").append(column(keys.get(0))).append(keys.get(0).descending() ? " <= ?" : " >= ?");
+    parameters.add(after.get(0));
     sql.append(" AND (");
     for (int i = 0; i < keys.size(); i++) {
       if (i > 0) {

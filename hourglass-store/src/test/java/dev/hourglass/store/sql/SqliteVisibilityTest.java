@@ -82,6 +82,16 @@ class SqliteVisibilityTest {
     assertPlan("", List.of(), "USING INDEX visibility_by_order");
   }
 
+  @Test
+  void aDeepPageSeeksToItsPositionInTheIndex() {
+    Optional<List<Object>> after = Optional.of(List.of(5L, 5L, "run"));
+    assertThat(String.join("\n", stores.visibility().explain(new VisibilityQuery("ns", "", List.of(), DEFAULT_ORDER, after), false, 100)))
+        .contains("USING INDEX visibility_by_order (namespace_id=? AND close_order<?)");
+    assertThat(String.join("\n", stores.visibility().explain(
+        new VisibilityQuery("ns", "v.status = ?", List.of(2L), DEFAULT_ORDER, after), false, 100)))
+        .contains("USING INDEX visibility_by_status (namespace_id=? AND status=? AND close_order<?)");
+  }
+
   private void assertPlan(String condition, List<Object> parameters, String expectedIndex) throws Exception {
     List<Object> bound = new ArrayList<>();
     String sql = SqlVisibilityStore.listSql(new VisibilityQuery("ns", condition, parameters, DEFAULT_ORDER,
