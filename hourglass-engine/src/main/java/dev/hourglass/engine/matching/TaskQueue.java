@@ -286,7 +286,11 @@ final class TaskQueue<R> {
         return; // a delete is queued and will take this one too
       }
     }
-    executor.execute(this::deleteStaleRows);
+    try {
+      executor.execute(this::deleteStaleRows);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // the rows are found stale (and deleted) after the next start
+    }
   }
 
   private void deleteStaleRows() {

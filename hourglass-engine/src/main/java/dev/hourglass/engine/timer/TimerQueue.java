@@ -344,7 +344,11 @@ public final class TimerQueue implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    firingExecutor.execute(this::deleteOrphanRows);
+    try {
+      firingExecutor.execute(this::deleteOrphanRows);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // the rows fire (and are deleted) after the next start
+    }
   }
 
   private void deleteOrphanRows() {
