@@ -117,15 +117,29 @@ public final class HistoryEngine {
     return updater.deleteClosed(key);
   }
 
-  /** DeleteWorkflowExecution: a running run is terminated first, as Temporal does, then deleted. */
+  /**
+   * DeleteWorkflowExecution: a running run is terminated first, as Temporal does, then deleted.
+   * The termination's transfer tasks (parent close policy, telling the parent) read the run, so
+   * they are run here before it goes, as Temporal deletes only after the close tasks are done;
+   * their queued rows then find it gone and are deleted. Running a transfer task twice changes
+   * nothing the second time.
+   */
   public void deleteRun(ExecutionKey key) {
     if (updater.deleteClosed(key)) {
       return;
     }
+    List<TimerRecord> closeTasks = List.of();
     try {
-      terminate(key, "", "Delete workflow execution", null, "");
+      ExecutionMutation closing = updater.update(key, mutation -> {
+        WorkflowCloser.terminate(mutation, workflowTasks, "Delete workflow execution", null, "");
+        return mutation;
+      });
+      closeTasks = closing.newTimers().stream().filter(timer -> TimerKind.fromCode(timer.kind()).crossesExecutions()).toList();
     } catch (NotFoundException closedMeanwhile) {
       // it closed on its own between the two steps: delete it as it is
+    }
+    for (TimerRecord task : closeTasks) {
+      fireTransfer(TimerKind.fromCode(task.kind()), task);
     }
     updater.deleteClosed(key);
   }
