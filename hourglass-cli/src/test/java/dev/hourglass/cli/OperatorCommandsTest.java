@@ -91,6 +91,20 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void describeTheClusterShowsThisProcessAsTheActiveMember() throws Exception {
+    CliResult described = cli.run("operator", "cluster", "describe");
+    assertThat(described.exitCode()).as(described.toString()).isZero();
+    assertThat(described.out()).containsPattern("HistoryShardCount\\s+16")
+        .containsPattern("Member\\s+Address\\s+Role\\s+StartedAt\\s+LastHeartbeat")
+        .containsPattern("127\\.0\\.0\\.1:" + server.port() + "\\s+active");
+
+    JsonNode json = JSON.readTree(cli.run("operator", "cluster", "describe", "-o", "json").out());
+    assertThat(json.at("/members")).hasSize(1);
+    assertThat(json.at("/members/0/memberId").asText()).isEqualTo(json.at("/activeMember").asText()).isEqualTo(json.at("/self").asText());
+    assertThat(json.at("/members/0/active").asBoolean()).isTrue();
+  }
+
+  @Test
   void creatingAnExistingNamespaceFails() {
     CliResult result = cli.run("operator", "namespace", "create", "default");
 

@@ -66,9 +66,23 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   private final MatchingEngine matching;
   private final String serverVersion;
   private final VisibilityService visibility;
+  private final ClusterFacts cluster;
+
+  /**
+   * What GetClusterInfo reports of this server.
+   *
+   * @param historyShardCount the database's shard count
+   * @param persistenceStore {@code sqlite} or {@code postgresql}; visibility lives in the same database
+   */
+  public record ClusterFacts(int historyShardCount, String persistenceStore) {
+    public ClusterFacts {
+      requireNonNull(persistenceStore, "persistenceStore is null");
+    }
+  }
 
   public WorkflowService(NamespaceRegistry namespaces, HistoryEngine history, MatchingEngine matching, String serverVersion,
-      VisibilityService visibility) {
+      VisibilityService visibility, ClusterFacts cluster) {
+    this.cluster = requireNonNull(cluster, "cluster is null");
     this.namespaces = requireNonNull(namespaces, "namespaces is null");
     this.history = requireNonNull(history, "history is null");
     this.matching = requireNonNull(matching, "matching is null");
@@ -99,9 +113,9 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
         .setClusterName("active")
         .setClusterId("hourglass")
         .setServerVersion(serverVersion)
-        .setHistoryShardCount(1)
-        .setPersistenceStore("sqlite")
-        .setVisibilityStore("sqlite")
+        .setHistoryShardCount(cluster.historyShardCount())
+        .setPersistenceStore(cluster.persistenceStore())
+        .setVisibilityStore(cluster.persistenceStore())
         .build());
   }
 
