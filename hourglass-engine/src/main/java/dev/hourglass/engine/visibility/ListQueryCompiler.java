@@ -58,7 +58,7 @@ final class ListQueryCompiler {
     if (query.where().map(where -> !mentions(where, NAMESPACE_DIVISION)).orElse(true)) {
       compiler.hideNamespaceDivisions(query.where().isPresent());
     }
-    return new CompiledQuery(compiler.sql.toString(), compiler.parameters, order(query.orderBy()), groupByStatus(query));
+    return new CompiledQuery(compiler.sql.toString(), compiler.parameters, compiler.order(query.orderBy()), groupByStatus(query));
   }
 
   /**
@@ -90,20 +90,43 @@ final class ListQueryCompiler {
     return named.text().equals(name);
   }
 
-  private static List<SortColumn> order(List<OrderTerm> terms) {
+  private List<SortColumn> order(List<OrderTerm> terms) {
     if (terms.isEmpty()) {
       return DEFAULT_ORDER;
     }
     List<SortColumn> order = new ArrayList<>();
     for (OrderTerm term : terms) {
-      SystemAttribute attribute = SystemAttribute.named(term.name().text())
-          .filter(candidate -> candidate.sortColumn() != null)
-          .orElseThrow(() -> invalid("ORDER BY " + term.name().text() + " is not supported (order by WorkflowId, WorkflowType,"
-              + " RunId, TaskQueue, ExecutionStatus, StartTime, ExecutionTime, CloseTime, HistoryLength or HistorySizeBytes)",
-              term.name().position()));
-      order.add(new SortColumn(attribute.sortColumn(), term.descending()));
+      order.add(sortColumn(term));
     }
     return order;
+  }
+
+  /**
+   * A system attribute orders by its column; a custom one by its value in
+   * visibility_search_attributes (runs without it last), except Text and KeywordList, which
+   * Temporal's Elasticsearch visibility does not sort either (a Text is many words, a list many values).
+   */
+  private SortColumn sortColumn(OrderTerm term) {
+    Name name = term.name();
+    Optional<SystemAttribute> system = SystemAttribute.named(name.text());
+    if (system.isPresent()) {
+      if (system.get().sortColumn() == null) {
+        throw invalid("ORDER BY " + name.text() + " is not supported (order by WorkflowId, WorkflowType, RunId, TaskQueue,"
+            + " ExecutionStatus, StartTime, ExecutionTime, CloseTime, HistoryLength, HistorySizeBytes or a custom attribute"
+            + " other than Text and KeywordList)", name.position());
+      }
+      return new SortColumn(system.get().sortColumn(), term.descending());
+    }
+    IndexedValueType type = customTypes.apply(name.text())
+        .orElseThrow(() -> invalid("unknown search attribute " + name.text(), name.position()));
+    String column = switch (type) {
+      case INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_BOOL, INDEXED_VALUE_TYPE_DATETIME -> "int_value";
+      case INDEXED_VALUE_TYPE_DOUBLE -> "double_value";
+      case INDEXED_VALUE_TYPE_KEYWORD -> "text_value";
+      default -> throw invalid("unable to sort by field of " + TypedValues.typeName(type) + " type, use field of type Keyword",
+          name.position());
+    };
+    return new SortColumn(column, term.descending(), Optional.of(name.text()));
   }
 
   private static boolean groupByStatus(ListQuery query) {

@@ -171,6 +171,10 @@ public final class VisibilityService {
   private static List<Object> position(VisibilityRecord row, List<SortColumn> order) {
     List<Object> values = new ArrayList<>();
     for (SortColumn column : order) {
+      if (column.attribute().isPresent()) {
+        values.add(attributeValue(row, column.attribute().get()));
+        continue;
+      }
       values.add(switch (column.column()) {
         case "close_order" -> row.closed() ? row.closeTimeMillis() : Long.MAX_VALUE;
         case "start_time" -> row.startTimeMillis();
@@ -187,6 +191,16 @@ public final class VisibilityService {
     }
     values.add(row.runId());
     return values;
+  }
+
+  /** The row's value of a search attribute it is ordered by (as the store read it), or null without one. */
+  private static Object attributeValue(VisibilityRecord row, String attribute) {
+    return row.values().stream()
+        .filter(value -> value.name().equals(attribute))
+        .findFirst()
+        .map(value -> value.intValue() != null ? (Object) value.intValue()
+            : value.doubleValue() != null ? (Object) value.doubleValue() : value.textValue())
+        .orElse(null);
   }
 
   static WorkflowExecutionInfo info(VisibilityRecord row) {
