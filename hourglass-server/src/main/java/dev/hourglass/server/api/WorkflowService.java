@@ -744,7 +744,7 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.async(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       Validation.requireTaskQueue(request.getTaskQueue());
-      return Rpc.map(matching.pollNexusTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+      return Rpc.map(matching.pollNexusTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity(), request.getWorkerInstanceKey()),
               pollTimeout(), history::recordNexusTaskStarted),
           task -> task.orElse(PollNexusTaskQueueResponse.getDefaultInstance()));
     });
