@@ -3,6 +3,9 @@
 #   reference  the Temporal Java SDK's in-memory test server, as its own JVM
 #   hourglass  ./hourglass server start-dev on a fresh SQLite file, as its own JVM
 #   hourglass-pg  ./hourglass server start on a fresh PostgreSQL database (--store postgresql|both)
+#   hourglass-pg3 three ./hourglass server start processes on one fresh PostgreSQL database (a
+#                 cluster: one active, two standbys forwarding); the bench client starts workflows
+#                 on all three in turn and runs a worker on each (--store cluster)
 # Each benchmark runs against the reference, then Hourglass; a target that does not come up or
 # does not answer is reported and skipped. Ends with a table of both figures and their ratio.
 # See docs/performance.md for what the numbers mean.
@@ -10,11 +13,14 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: bench/run.sh [all|workflows|timers] [options]
+Usage: bench/run.sh [all|workflows|timers|visibility] [options]
 
   all (default)         workflows (activity, then empty), then timers
   workflows             only the workflow throughput/latency benchmarks
   timers                only the timer benchmark
+  visibility            List/CountWorkflowExecutions on a store filled with --runs closed runs
+                        (Hourglass targets only: bench visibility-fill writes the store before
+                        the server starts on it, then bench visibility measures over gRPC)
 
 Options:
   --count N             workflows per workflow benchmark (default 2000)
@@ -24,11 +30,14 @@ Options:
   --sleep D             timer duration in seconds (default 30)
   --start-rate R        timer workflow starts per second (default 100)
   --timers-large        timers with N=10000, D=300 s
-  --targets LIST        comma-separated subset of reference,hourglass,hourglass-pg
+  --runs N              closed runs for visibility (default 1000000)
+  --repeat N            measured calls per visibility query (default 20)
+  --targets LIST        comma-separated subset of reference,hourglass,hourglass-pg,hourglass-pg3
                         (default reference,hourglass)
   --store S             sqlite (default), postgresql or both: which store(s) the Hourglass
                         target(s) run on; postgresql runs the target hourglass-pg on a fresh
-                        database at $HOURGLASS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432)
+                        database at $HOURGLASS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432);
+                        cluster runs hourglass-pg (one process) and hourglass-pg3 (three processes)
   --heap SIZE           -Xmx of every JVM: servers and bench client (default 1g)
   --no-build            use what is already built
   -h, --help            this text
@@ -53,11 +62,13 @@ timer_count=1000
 timer_sleep=30
 timer_rate=100
 heap=1g
+vis_runs=1000000
+vis_repeat=20
 
 need_value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    all|workflows|timers) what=$1 ;;
+    all|workflows|timers|visibility) what=$1 ;;
     --count) need_value "$@"; wf_count=$2; shift ;;
     --concurrency) need_value "$@"; wf_concurrency=$2; shift ;;
     --warmup) need_value "$@"; wf_warmup=$2; shift ;;
@@ -65,6 +76,8 @@ while [ $# -gt 0 ]; do
     --sleep) need_value "$@"; timer_sleep=$2; shift ;;
     --start-rate) need_value "$@"; timer_rate=$2; shift ;;
     --timers-large) timer_count=10000; timer_sleep=300 ;;
+    --runs) need_value "$@"; vis_runs=$2; shift ;;
+    --repeat) need_value "$@"; vis_repeat=$2; shift ;;
     --targets) need_value "$@"; targets=${2//,/ }; shift ;;
     --store)
       need_value "$@"
@@ -72,7 +85,8 @@ while [ $# -gt 0 ]; do
         sqlite) targets="reference hourglass" ;;
         postgresql) targets="reference hourglass-pg" ;;
         both) targets="reference hourglass hourglass-pg" ;;
-        *) echo "unknown store '$2' (sqlite, postgresql, both)" >&2; exit 2 ;;
+        cluster) targets="hourglass-pg hourglass-pg3" ;;
+        *) echo "unknown store '$2' (sqlite, postgresql, both, cluster)" >&2; exit 2 ;;
       esac
       shift ;;
     --heap) need_value "$@"; heap=$2; shift ;;
@@ -84,8 +98,8 @@ while [ $# -gt 0 ]; do
 done
 for target in $targets; do
   case "$target" in
-    reference|hourglass|hourglass-pg) ;;
-    *) echo "unknown target '$target' (reference, hourglass, hourglass-pg)" >&2; exit 2 ;;
+    reference|hourglass|hourglass-pg|hourglass-pg3) ;;
+    *) echo "unknown target '$target' (reference, hourglass, hourglass-pg, hourglass-pg3)" >&2; exit 2 ;;
   esac
 done
 
@@ -95,7 +109,6 @@ RESULTS="$WORK/results.jsonl"
 CP="$ROOT/hourglass-bench/target/classes:$ROOT/hourglass-bench/target/lib/*"
 PG_SERVER="${HOURGLASS_BENCH_PG:-postgresql://postgres@127.0.0.1:5432}"
 PG_DATABASE="hourglass_bench_$$"
-pg_created=0
 JAVA=(java "-Xmx$heap")
 # The bench client (client and worker) compiles with C1 only: on two cores C2's compiler threads
 # took about half of the client's CPU in a one-minute run, CPU the server under test then lacked.
@@ -106,7 +119,8 @@ CLIENT_JAVA=("${JAVA[@]}" -XX:TieredStopAtLevel=1)
 # it the leader of its own group, so stopping the group also stops a JVM that a launcher script
 # forked instead of exec'ing. (setsid would fork, and its pid would not be the group's.)
 server_groups=()
-declare -A port_of=() pid_of=() skipped=()
+declare -A port_of=() pid_of=() skipped=() also_of=()
+pg_databases=()
 failures=0
 
 cleanup() {
@@ -122,9 +136,9 @@ cleanup() {
     kill -KILL -- "-$group" 2>/dev/null || true
   done
   rm -f "$WORK"/bench.db "$WORK"/bench.db-*
-  if [ "$pg_created" -eq 1 ]; then
-    psql -q "$PG_SERVER/postgres" -c "DROP DATABASE IF EXISTS $PG_DATABASE WITH (FORCE)" || true
-  fi
+  for database in "${pg_databases[@]}"; do
+    psql -q "$PG_SERVER/postgres" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true
+  done
   echo "logs and results kept in $WORK"
 }
 trap cleanup EXIT
@@ -171,6 +185,14 @@ wait_ready() { # target group port log
   return 1
 }
 
+create_pg_database() { # log
+  if ! psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $PG_DATABASE" >"$1" 2>&1; then
+    skip hourglass-pg "cannot create database $PG_DATABASE on $PG_SERVER: $(tail -n 1 "$1")"
+    return 1
+  fi
+  pg_created=1
+}
+
 start_target() { # target
   local target=$1 port log
   port=$(free_port)
@@ -198,14 +220,17 @@ start_target() { # target
         skipped[hourglass-pg]=${skipped[hourglass]}
         return 0
       fi
-      if ! psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $PG_DATABASE" >"$log" 2>&1; then
-        skip hourglass-pg "cannot create database $PG_DATABASE on $PG_SERVER: $(tail -n 1 "$log")"
+      if [ "$pg_created" -eq 0 ] && ! create_pg_database "$log"; then
         return 0
       fi
-      pg_created=1
+      pg_databases+=("$PG_DATABASE")
       set -m
       JAVA_OPTS="-Xmx$heap ${JAVA_OPTS:-}" "$ROOT/hourglass" server start \
         --port "$port" --db-url "$PG_SERVER/$PG_DATABASE" >>"$log" 2>&1 &
+      ;;
+    hourglass-pg3)
+      start_cluster
+      return 0
       ;;
   esac
   set +m
@@ -217,10 +242,52 @@ start_target() { # target
   fi
 }
 
+# hourglass-pg3: three processes on one new database, started one after the other so the first
+# is the active one (its pid is the one whose CPU is reported); the others are standbys.
+start_cluster() {
+  local database="${PG_DATABASE}_cluster" log port i pid first_port="" first_pid="" also=""
+  if [ -n "${skipped[hourglass]:-}" ]; then
+    skipped[hourglass-pg3]=${skipped[hourglass]}
+    return 0
+  fi
+  log="$WORK/hourglass-pg3.log"
+  if ! psql -q "$PG_SERVER/postgres" -c "CREATE DATABASE $database" >"$log" 2>&1; then
+    skip hourglass-pg3 "cannot create database $database on $PG_SERVER: $(tail -n 1 "$log")"
+    return 0
+  fi
+  pg_databases+=("$database")
+  for i in 1 2 3; do
+    port=$(free_port)
+    log="$WORK/hourglass-pg3-$i.log"
+    set -m
+    JAVA_OPTS="-Xmx$heap ${JAVA_OPTS:-}" "$ROOT/hourglass" server start \
+      --port "$port" --db-url "$PG_SERVER/$database" >>"$log" 2>&1 &
+    pid=$!
+    set +m
+    server_groups+=("$pid")
+    echo "-- started hourglass-pg3 process $i (pid $pid) on port $port, log $log"
+    wait_ready hourglass-pg3 "$pid" "$port" "$log" || return 0
+    if [ -z "$first_port" ]; then
+      first_port=$port
+      first_pid=$pid
+    else
+      also="$also --also-address 127.0.0.1:$port"
+    fi
+  done
+  port_of[hourglass-pg3]=$first_port
+  pid_of[hourglass-pg3]=$first_pid
+  also_of[hourglass-pg3]=$also
+}
+
 # Runs one bench command against every live target in turn; the JSON line goes to $RESULTS.
 run_everywhere() { # bench arguments...
-  local target out rc
+  local target out rc also
   for target in $targets; do
+    also=""
+    # Only the workflows benchmark spreads its clients over a cluster's processes.
+    if [ "$1" = workflows ]; then
+      also=${also_of[$target]:-}
+    fi
     [ -n "${port_of[$target]:-}" ] || continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/${port_of[$target]}") 2>/dev/null; then
       skip "$target" "stopped answering before: bench $*"
@@ -232,7 +299,7 @@ run_everywhere() { # bench arguments...
     out="$WORK/last-run.out"
     set +e
     "${CLIENT_JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench "$@" --target "$target" --address "127.0.0.1:${port_of[$target]}" \
-      --server-pid "${pid_of[$target]}" \
+      --server-pid "${pid_of[$target]}" $also \
       2>>"$WORK/bench-$target.stderr.log" | tee "$out"
     rc=${PIPESTATUS[0]}
     set -e
@@ -256,6 +323,37 @@ fi
 
 echo "-- machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -n 1)"
 echo "-- commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); work dir $WORK"
+
+# Visibility: per Hourglass target, fill its store while no server has it open, start the server
+# on it, measure, stop it (a million runs are written once per target, not per query).
+if [ "$what" = visibility ]; then
+  for target in $targets; do
+    [ "$target" != reference ] || continue
+    [ -z "${skipped[$target]:-}" ] || continue
+    echo "-- filling the $target store with $vis_runs closed runs"
+    if [ "$target" = hourglass ]; then
+      store_flag=(--db-filename "$WORK/bench.db")
+    else
+      create_pg_database "$WORK/$target.log" || continue
+      store_flag=(--db-url "$PG_SERVER/$PG_DATABASE")
+    fi
+    "${CLIENT_JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench visibility-fill "${store_flag[@]}" --runs "$vis_runs" \
+      | tee "$WORK/$target-plans.txt" || failures=$((failures + 1))
+    if [ "$target" = hourglass-pg ]; then
+      # Planner statistics for the bulk-loaded tables, as autovacuum would gather them soon after
+      # a load; without them (autovacuum off) PostgreSQL guessed a 0.5 s plan for one query.
+      psql -q "$PG_SERVER/$PG_DATABASE" -c "ANALYZE" || true
+    fi
+    start_target "$target"
+    [ -n "${port_of[$target]:-}" ] || continue
+    "${CLIENT_JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench visibility --target "$target" --address "127.0.0.1:${port_of[$target]}" \
+      --runs "$vis_runs" --repeat "$vis_repeat" 2>>"$WORK/bench-$target.stderr.log" | tee -a "$RESULTS" || failures=$((failures + 1))
+    kill -TERM -- "-${server_groups[-1]}" 2>/dev/null || true
+  done
+  [ "$failures" -eq 0 ]
+  exit
+fi
+
 for target in $targets; do
   start_target "$target"
 done
@@ -281,6 +379,11 @@ if [ -s "$RESULTS" ]; then
     echo
     echo "-- the PostgreSQL store against the SQLite one (same run)"
     "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench report "$RESULTS" --baseline hourglass --candidate hourglass-pg
+  fi
+  if grep -q '"target":"hourglass-pg3"' "$RESULTS"; then
+    echo
+    echo "-- three processes on one PostgreSQL database against one (same run)"
+    "${JAVA[@]}" -cp "$CP" dev.hourglass.bench.Bench report "$RESULTS" --baseline hourglass-pg --candidate hourglass-pg3
   fi
 else
   echo "no results"

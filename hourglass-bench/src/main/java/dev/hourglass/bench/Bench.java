@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Benchmarks for Temporal-compatible servers.",
     subcommands = {
-        WorkflowsCommand.class, TimersCommand.class, ReferenceServerCommand.class, PingCommand.class, ReportCommand.class},
+        WorkflowsCommand.class, TimersCommand.class, ReferenceServerCommand.class, PingCommand.class, ReportCommand.class,
+        VisibilityFillCommand.class, VisibilityCommand.class},
     synopsisSubcommandLabel = "COMMAND")
 public final class Bench implements Runnable {
   @Spec

@@ -6,6 +6,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -32,15 +33,19 @@ import org.HdrHistogram.SynchronizedHistogram;
  * as timed out.
  */
 final class WorkflowPhase {
-  private final WorkflowClient client;
+  private final List<WorkflowClient> clients;
   private final String taskQueue;
   private final WorkflowKind kind;
   private final int concurrency;
   private final int starterThreads;
   private final Deadline deadline;
 
-  WorkflowPhase(WorkflowClient client, String taskQueue, WorkflowKind kind, int concurrency, int starterThreads, Deadline deadline) {
-    this.client = requireNonNull(client, "client is null");
+  /** @param clients connections to start workflows on, in turn (several server processes of one cluster) */
+  WorkflowPhase(List<WorkflowClient> clients, String taskQueue, WorkflowKind kind, int concurrency, int starterThreads, Deadline deadline) {
+    this.clients = List.copyOf(requireNonNull(clients, "clients is null"));
+    if (this.clients.isEmpty()) {
+      throw new IllegalArgumentException("no client");
+    }
     this.taskQueue = requireNonNull(taskQueue, "taskQueue is null");
     this.kind = requireNonNull(kind, "kind is null");
     this.concurrency = concurrency;
@@ -93,7 +98,7 @@ final class WorkflowPhase {
           return;
         }
         String workflowId = idPrefix + index;
-        WorkflowStub stub = client.newUntypedWorkflowStub(kind.workflowType(), WorkflowOptions.newBuilder()
+        WorkflowStub stub = clients.get(index % clients.size()).newUntypedWorkflowStub(kind.workflowType(), WorkflowOptions.newBuilder()
             .setWorkflowId(workflowId)
             .setTaskQueue(taskQueue)
             // Bounds a workflow the run gave up on, so none outlives the run by long.

@@ -1,6 +1,9 @@
 package dev.hourglass.bench;
 
+import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,6 +50,11 @@ final class WorkflowsCommand implements Callable<Integer> {
       description = "Threads issuing StartWorkflowExecution calls (default: ${DEFAULT-VALUE}).")
   private int starters;
 
+  @Option(names = "--also-address", paramLabel = "HOST:PORT",
+      description = "Another process of the same Hourglass cluster: workflows are started on every address in turn, and each "
+          + "address gets a worker of its own. Repeatable.")
+  private List<String> alsoAddresses = new ArrayList<>();
+
   @Mixin
   private WorkerTuning tuning;
 
@@ -70,9 +78,25 @@ final class WorkflowsCommand implements Callable<Integer> {
     out.printf("  worker: %s, starters=%d, task queue %s%n", tuning.describe(), starters, taskQueue);
     out.flush();
 
+    List<LoopbackAddress> others = new ArrayList<>();
+    for (String other : alsoAddresses) {
+      try {
+        others.add(LoopbackAddress.parse(other));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "Invalid --also-address: " + e.getMessage(), e);
+      }
+    }
+    List<BenchConnection> extra = new ArrayList<>();
     try (BenchConnection connection = BenchConnection.open(address, target.namespace())) {
       connection.startWorker(taskQueue, tuning);
-      WorkflowPhase phase = new WorkflowPhase(connection.client(), taskQueue, kind, concurrency, starters, deadline);
+      List<WorkflowClient> clients = new ArrayList<>(List.of(connection.client()));
+      for (LoopbackAddress other : others) {
+        BenchConnection otherConnection = BenchConnection.open(other, target.namespace());
+        extra.add(otherConnection);
+        otherConnection.startWorker(taskQueue, tuning);
+        clients.add(otherConnection.client());
+      }
+      WorkflowPhase phase = new WorkflowPhase(clients, taskQueue, kind, concurrency, starters, deadline);
       if (warmup > 0) {
         WorkflowPhase.Result warm = phase.run("bench-" + runId + "-warmup-", warmup);
         out.printf("  warmup: %d/%d completed in %.1f s%n", warm.completed(), warmup, warm.elapsed().toMillis() / 1000.0);
@@ -86,6 +110,10 @@ final class WorkflowsCommand implements Callable<Integer> {
       WorkflowPhase.Result measured = phase.run("bench-" + runId + "-", count);
       report(out, measured, loadBefore, cpu);
       return measured.succeeded() ? 0 : 1;
+    } finally {
+      for (BenchConnection other : extra) {
+        other.close();
+      }
     }
   }
 

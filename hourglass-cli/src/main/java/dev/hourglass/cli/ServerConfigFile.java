@@ -21,6 +21,7 @@ import java.util.List;
  *   port: 7233
  *   namespaces: [orders]
  *   managementPort: 9233
+ *   advertiseAddress: hourglass-1.internal:7233
  * database:
  *   url: postgresql://hourglass@127.0.0.1:5432/hourglass
  *   user: hourglass
@@ -30,14 +31,14 @@ import java.util.List;
  * </pre>
  */
 record ServerConfigFile(Server server, DatabaseSection database, String logLevel, String logFormat) {
-  record Server(String ip, Integer port, List<String> namespaces, Integer shards, Integer managementPort) {}
+  record Server(String ip, Integer port, List<String> namespaces, Integer shards, Integer managementPort, String advertiseAddress) {}
 
   record DatabaseSection(String url, String user, String password) {}
 
   static final ServerConfigFile EMPTY = new ServerConfigFile(null, null, null, null);
 
   Server serverOrEmpty() {
-    return server == null ? new Server(null, null, null, null, null) : server;
+    return server == null ? new Server(null, null, null, null, null, null) : server;
   }
 
   DatabaseSection databaseOrEmpty() {

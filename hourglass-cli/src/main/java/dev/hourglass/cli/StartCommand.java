@@ -40,6 +40,7 @@ final class StartCommand implements Callable<Integer> {
   static final String ENV_DB_USER = "HOURGLASS_DB_USER";
   static final String ENV_DB_PASSWORD = "HOURGLASS_DB_PASSWORD";
   static final String ENV_CONFIG = "HOURGLASS_CONFIG";
+  static final String ENV_ADVERTISE_ADDRESS = "HOURGLASS_ADVERTISE_ADDRESS";
 
   @Spec
   private CommandSpec spec;
@@ -64,6 +65,11 @@ final class StartCommand implements Callable<Integer> {
 
   @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "gRPC port for SDKs and workers (default: 7233).")
   private Integer port;
+
+  @Option(names = "--advertise-address", paramLabel = "HOST:PORT",
+      description = "Where other server processes on the same database reach this one to forward requests (env: "
+          + ENV_ADVERTISE_ADDRESS + "; default: --ip and --port, or this host's name when --ip is 0.0.0.0).")
+  private String advertiseAddress;
 
   @Option(names = {"-n", "--namespace"}, paramLabel = "NAME",
       description = "Namespace to create besides 'default' (which always exists). Repeatable.")
@@ -128,7 +134,9 @@ final class StartCommand implements Callable<Integer> {
           extraNamespaces(first(Optional.ofNullable(namespaces), Optional.ofNullable(fileServer.namespaces())).orElse(List.of())),
           first(Optional.ofNullable(shards), Optional.ofNullable(fileServer.shards())).orElse(defaults.shardCount()),
           first(Optional.ofNullable(managementPort), Optional.ofNullable(fileServer.managementPort()))
-              .orElse(ServerOptions.defaultManagementPort(grpcPort)));
+              .orElse(ServerOptions.defaultManagementPort(grpcPort)),
+          first(Optional.ofNullable(advertiseAddress), env(ENV_ADVERTISE_ADDRESS), Optional.ofNullable(fileServer.advertiseAddress()))
+              .orElse(""));
       return new StartDevOptions(server, logLevel(file), logFormat(file), uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);

@@ -42,6 +42,13 @@ final class CliHarness {
     return new CliResult(exitCode, out.toString(), err.toString());
   }
 
+  /** A command line with more arguments at its end. */
+  static String[] concat(String[] command, String... more) {
+    String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
+    System.arraycopy(more, 0, all, command.length, more.length);
+    return all;
+  }
+
   /** What one command printed and how it exited. */
   record CliResult(int exitCode, String out, String err) {
     @Override

@@ -69,6 +69,42 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void namespaceAndSearchAttributeChangesAsJson() throws Exception {
+    CliResult created = cli.run("operator", "namespace", "create", "json-ns", "-o", "json");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    assertThat(JSON.readTree(created.out()).isObject()).isTrue();
+    CliResult updated = cli.run("operator", "namespace", "update", "json-ns", "--description", "as json", "-o", "json");
+    assertThat(updated.exitCode()).as(updated.toString()).isZero();
+    assertThat(JSON.readTree(updated.out()).at("/namespaceInfo/description").asText()).isEqualTo("as json");
+
+    CliResult added = cli.run("operator", "search-attribute", "create", "-n", "json-ns", "--name", "Region", "--type", "Keyword",
+        "-o", "json");
+    assertThat(added.exitCode()).as(added.toString()).isZero();
+    assertThat(JSON.readTree(added.out()).isObject()).isTrue();
+    CliResult removed = cli.run("operator", "search-attribute", "remove", "-n", "json-ns", "--name", "Region", "-o", "json");
+    assertThat(removed.exitCode()).as(removed.toString()).isZero();
+    assertThat(JSON.readTree(removed.out()).isObject()).isTrue();
+
+    CliResult unknown = cli.run("operator", "namespace", "update", "no-such-ns", "--description", "x");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+    assertThat(unknown.err()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+  }
+
+  @Test
+  void describeTheClusterShowsThisProcessAsTheActiveMember() throws Exception {
+    CliResult described = cli.run("operator", "cluster", "describe");
+    assertThat(described.exitCode()).as(described.toString()).isZero();
+    assertThat(described.out()).containsPattern("HistoryShardCount\\s+16")
+        .containsPattern("Member\\s+Address\\s+Role\\s+StartedAt\\s+LastHeartbeat")
+        .containsPattern("127\\.0\\.0\\.1:" + server.port() + "\\s+active");
+
+    JsonNode json = JSON.readTree(cli.run("operator", "cluster", "describe", "-o", "json").out());
+    assertThat(json.at("/members")).hasSize(1);
+    assertThat(json.at("/members/0/memberId").asText()).isEqualTo(json.at("/activeMember").asText()).isEqualTo(json.at("/self").asText());
+    assertThat(json.at("/members/0/active").asBoolean()).isTrue();
+  }
+
+  @Test
   void creatingAnExistingNamespaceFails() {
     CliResult result = cli.run("operator", "namespace", "create", "default");
 

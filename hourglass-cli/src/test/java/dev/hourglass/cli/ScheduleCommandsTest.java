@@ -75,6 +75,11 @@ class ScheduleCommandsTest {
     assertThat(listed.out().lines().findFirst().orElseThrow()).matches("\\s+ScheduleId\\s+WorkflowType\\s+Paused\\s+NextRun\\s+Notes");
     assertThat(listed.out()).containsPattern("greet-hourly\\s+Greeting\\s+false");
     assertThat(JSON.readTree(cli.run("schedule", "list", "-o", "json").out()).get(0).get("scheduleId").asText()).isEqualTo("greet-hourly");
+    assertThat(cli.run("schedule", "list", "-q", "TemporalSchedulePaused = false").out()).contains("greet-hourly");
+    assertThat(JSON.readTree(cli.run("schedule", "list", "-q", "ScheduleId = 'other'", "-o", "json").out())).isEmpty();
+    CliResult badQuery = cli.run("schedule", "list", "-q", "WorkflowType = 'Greeting'");
+    assertThat(badQuery.exitCode()).as(badQuery.toString()).isEqualTo(1);
+    assertThat(badQuery.err()).isEqualTo("Error: INVALID_ARGUMENT: invalid query filter for schedules: cannot filter on \"WorkflowType\"\n");
 
     CliResult updated = cli.run("schedule", "update", "-s", "greet-hourly", "--cron", "0 7 * * mon-fri", "--time-zone", "Europe/Paris",
         "--type", "Greeting", "-t", TASK_QUEUE, "--paused");
@@ -86,6 +91,31 @@ class ScheduleCommandsTest {
     CliResult gone = cli.run("schedule", "describe", "-s", "greet-hourly");
     assertThat(gone.exitCode()).isEqualTo(1);
     assertThat(gone.err()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+  }
+
+  @Test
+  void everyCommandPrintsTheServersAnswerAsJsonAndAnUnknownScheduleIsNotFound() throws Exception {
+    CliResult created = cli.run("schedule", "create", "-s", "greet-json", "--cron", "@yearly", "--type", "Greeting", "-t", TASK_QUEUE,
+        "-o", "json");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    assertThat(JSON.readTree(created.out()).has("conflictToken")).as(created.out()).isTrue();
+    String[][] commands = {
+        {"schedule", "toggle", "-s", "greet-json", "--pause", "--reason", "r"},
+        {"schedule", "trigger", "-s", "greet-json"},
+        {"schedule", "backfill", "-s", "greet-json", "--start-time", "2025-01-01T00:00:00Z", "--end-time", "2025-01-02T00:00:00Z"},
+        {"schedule", "update", "-s", "greet-json", "--cron", "@monthly", "--type", "Greeting", "-t", TASK_QUEUE},
+        {"schedule", "delete", "-s", "greet-json"}};
+    for (String[] command : commands) {
+      CliResult json = cli.run(CliHarness.concat(command, "-o", "json"));
+      assertThat(json.exitCode()).as(json.toString()).isZero();
+      assertThat(JSON.readTree(json.out()).isObject()).as(json.toString()).isTrue();
+    }
+    // Deleted by the last command: each is now about a schedule the server does not know.
+    for (String[] command : commands) {
+      CliResult unknown = cli.run(command);
+      assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+      assertThat(unknown.err()).as(unknown.toString()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+    }
   }
 
   @Test

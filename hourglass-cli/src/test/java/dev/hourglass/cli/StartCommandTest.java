@@ -65,6 +65,27 @@ class StartCommandTest {
   }
 
   @Test
+  void theAdvertisedAddressComesFromTheFlagElseTheEnvironmentElseTheFile() throws IOException {
+    Path config = Files.writeString(directory.resolve("cluster.yaml"), """
+        server:
+          advertiseAddress: from-file:7233
+        database:
+          url: postgresql://hourglass@127.0.0.1:5432/hg
+        """);
+
+    execute(Map.of(), "server", "start", "--config", config.toString());
+    execute(Map.of("HOURGLASS_ADVERTISE_ADDRESS", "from-env:7233"), "server", "start", "--config", config.toString());
+    execute(Map.of("HOURGLASS_ADVERTISE_ADDRESS", "from-env:7233"), "server", "start", "--config", config.toString(),
+        "--advertise-address", "from-flag:7233");
+
+    assertThat(started).as(err.toString()).extracting(options -> options.server().advertiseAddress())
+        .containsExactly("from-file:7233", "from-env:7233", "from-flag:7233");
+    assertThat(execute(Map.of(), "server", "start", "--db-url", "postgresql://hourglass@127.0.0.1/hg", "--advertise-address", "no-port"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("advertise address must be HOST:PORT: no-port");
+  }
+
+  @Test
   void managementPortAndLogFormatFromFileAndEnvironment() throws IOException {
     Path config = Files.writeString(directory.resolve("ops.yaml"), """
         server:

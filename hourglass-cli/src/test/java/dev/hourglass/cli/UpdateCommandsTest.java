@@ -1,6 +1,7 @@
 package dev.hourglass.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.cli.CliHarness.CliResult;
@@ -11,6 +12,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +46,29 @@ class UpdateCommandsTest {
 
     @SignalMethod(name = "finish")
     void finish();
+
+    /** Continues as new (a fresh total). */
+    @SignalMethod(name = "again")
+    void again();
   }
 
   public static final class CounterImpl implements Counter {
     private int total;
     private boolean finished;
+    private boolean again;
 
     @Override
     public int run() {
-      Workflow.await(() -> finished);
+      Workflow.await(() -> finished || again);
+      if (again && !finished) {
+        Workflow.continueAsNew();
+      }
       return total;
+    }
+
+    @Override
+    public void again() {
+      again = true;
     }
 
     @Override
@@ -130,7 +145,34 @@ class UpdateCommandsTest {
 
     CliResult badType = cli.run("workflow", "reset", "-w", id, "--type", "Somewhere", "--reason", "x");
     assertThat(badType.exitCode()).isEqualTo(2);
-    assertThat(badType.err()).contains("expected FirstWorkflowTask or LastWorkflowTask");
+    assertThat(badType.err()).contains("expected FirstWorkflowTask, LastWorkflowTask or LastContinuedAsNew");
+    CliResult noPreviousRun = cli.run("workflow", "reset", "-w", id, "--type", "LastContinuedAsNew", "--reason", "x");
+    assertThat(noPreviousRun.exitCode()).as(noPreviousRun.toString()).isEqualTo(2);
+    assertThat(noPreviousRun.err()).contains("did not start by continue-as-new");
     cli.run("workflow", "terminate", "-w", id);
+  }
+
+  @Test
+  void resetToTheLastContinuedAsNewResetsThePreviousRun() throws Exception {
+    String id = "reset-can-" + UUID.randomUUID();
+    String firstRun = JSON.readTree(cli.run("workflow", "start", "--type", "Counter", "-t", TASK_QUEUE, "-w", id, "-o", "json").out())
+        .get("runId").asText();
+    cli.run("workflow", "signal", "-w", id, "--name", "again");
+    String secondRun = awaitNewRun(id, firstRun);
+
+    CliResult reset = cli.run("workflow", "reset", "-w", id, "--type", "LastContinuedAsNew", "--reason", "back", "-o", "json");
+    assertThat(reset.exitCode()).as(reset.toString()).isZero();
+    String resetRun = JSON.readTree(reset.out()).get("runId").asText();
+    assertThat(resetRun).isNotIn(firstRun, secondRun);
+    // The run that was current is terminated; the new one replays the first run up to its last workflow task.
+    assertThat(cli.run("workflow", "describe", "-w", id, "-r", secondRun).out()).containsPattern("Status\\s+Terminated");
+    CliResult history = cli.run("workflow", "show", "-w", id, "-r", resetRun, "-o", "json");
+    assertThat(history.out()).contains("WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW").contains("\"baseRunId\": \"" + firstRun + "\"");
+    cli.run("workflow", "terminate", "-w", id);
+  }
+
+  private String awaitNewRun(String id, String previousRun) {
+    return await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(cli.run("workflow", "describe", "-w", id, "-o", "json").out())
+        .at("/workflowExecutionInfo/execution/runId").asText(), run -> !run.isEmpty() && !run.equals(previousRun));
   }
 }

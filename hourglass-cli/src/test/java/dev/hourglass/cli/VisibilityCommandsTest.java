@@ -84,6 +84,11 @@ class VisibilityCommandsTest {
     CliResult removed = cli.run("operator", "search-attribute", "remove", "-n", "shop", "--name", "Amount");
     assertThat(removed.exitCode()).as(removed.toString()).isZero();
     assertThat(cli.run("operator", "search-attribute", "list", "-n", "shop").out()).doesNotContain("Amount");
+    JsonNode attributesJson = JSON.readTree(cli.run("operator", "search-attribute", "list", "-n", "shop", "-o", "json").out());
+    assertThat(attributesJson.at("/customAttributes/CustomerId").asText()).isEqualTo("INDEXED_VALUE_TYPE_KEYWORD");
+    CliResult wrongType = cli.run("operator", "search-attribute", "create", "-n", "shop", "--name", "CustomerId", "--type", "Int");
+    assertThat(wrongType.exitCode()).as(wrongType.toString()).isEqualTo(1);
+    assertThat(wrongType.err()).startsWith("Error: ").hasLineCount(1);
   }
 
   @Test

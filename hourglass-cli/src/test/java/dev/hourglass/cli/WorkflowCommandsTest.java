@@ -190,6 +190,55 @@ class WorkflowCommandsTest {
   }
 
   @Test
+  void deleteRemovesARunningWorkflowAndItsHistory() throws Exception {
+    String id = "delete-" + UUID.randomUUID();
+    cli.run("workflow", "start", "--type", "Waiting", "-t", TASK_QUEUE, "-w", id);
+
+    CliResult deleted = cli.run("workflow", "delete", "-w", id);
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    assertThat(deleted.out()).isEqualTo("Delete workflow succeeded\n");
+    CliResult describe = cli.run("workflow", "describe", "-w", id);
+    assertThat(describe.exitCode()).as(describe.toString()).isEqualTo(1);
+    assertThat(describe.err()).startsWith("Error: NOT_FOUND: ");
+    assertThat(cli.run("workflow", "count", "-q", "WorkflowId = '" + id + "'").out()).isEqualTo("Total: 0\n");
+
+    String completed = "delete-json-" + UUID.randomUUID();
+    cli.run("workflow", "execute", "--type", "Greeting", "-t", TASK_QUEUE, "-w", completed, "--input", "\"Hi\"", "--input", "\"Bo\"");
+    CliResult json = cli.run("workflow", "delete", "-w", completed, "-o", "json");
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(JSON.readTree(json.out()).isObject()).isTrue();
+
+    CliResult again = cli.run("workflow", "delete", "-w", completed);
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+  }
+
+  @Test
+  void signalCancelAndTerminateAsJsonAndOnAClosedWorkflow() throws Exception {
+    for (String[] command : new String[][] {{"signal", "--name", "other"}, {"cancel"}, {"terminate", "--reason", "json"}}) {
+      // A workflow of its own for each: a cancel request ends a Waiting workflow.
+      String id = "json-" + command[0] + "-" + UUID.randomUUID();
+      cli.run("workflow", "start", "--type", "Waiting", "-t", TASK_QUEUE, "-w", id);
+      String[] full = CliHarness.concat(new String[] {"workflow", command[0], "-w", id},
+          java.util.Arrays.copyOfRange(command, 1, command.length));
+      CliResult json = cli.run(CliHarness.concat(full, "-o", "json"));
+      assertThat(json.exitCode()).as(json.toString()).isZero();
+      assertThat(JSON.readTree(json.out()).isObject()).as(json.toString()).isTrue();
+
+      cli.run("workflow", "terminate", "-w", id);
+      CliResult closed = cli.run(full);
+      if (command[0].equals("cancel")) {
+        // As in Temporal, asking a closed workflow to cancel succeeds and changes nothing.
+        assertThat(closed.exitCode()).as(closed.toString()).isZero();
+      } else {
+        // Temporal's answer: NOT_FOUND ("workflow execution already completed").
+        assertThat(closed.exitCode()).as(closed.toString()).isEqualTo(1);
+        assertThat(closed.err()).as(closed.toString()).startsWith("Error: NOT_FOUND: ").hasLineCount(1);
+      }
+    }
+  }
+
+  @Test
   void timedOutWorkflowExitsWith3() {
     CliResult result = cli.run("workflow", "execute", "--type", "Waiting", "-t", TASK_QUEUE, "--execution-timeout", "1s");
 

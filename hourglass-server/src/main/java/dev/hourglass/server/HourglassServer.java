@@ -3,24 +3,17 @@ package dev.hourglass.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.common.FailedPreconditionException;
-import dev.hourglass.engine.history.HistoryEngine;
-import dev.hourglass.engine.matching.MatchingEngine;
-import dev.hourglass.engine.namespace.NamespaceRegistry;
-import dev.hourglass.engine.nexus.NexusEndpointRegistry;
-import dev.hourglass.engine.shard.ShardController;
-import dev.hourglass.engine.timer.TimerQueueConfig;
-import dev.hourglass.engine.timer.TimerTarget;
-import dev.hourglass.engine.visibility.RetentionSweeper;
-import dev.hourglass.engine.visibility.SearchAttributeRegistry;
-import dev.hourglass.engine.visibility.VisibilityService;
-import dev.hourglass.server.api.ClientFeatures;
-import dev.hourglass.server.api.OperatorService;
-import dev.hourglass.server.api.WorkflowService;
+import dev.hourglass.server.cluster.ClusterInfoService;
+import dev.hourglass.server.cluster.ClusterMembership;
+import dev.hourglass.server.cluster.Forwarder;
+import dev.hourglass.server.cluster.LeaseSettings;
+import dev.hourglass.server.cluster.RequestRouter;
 import dev.hourglass.server.management.GrpcHealthReporter;
 import dev.hourglass.server.management.ManagementHttpServer;
 import dev.hourglass.server.management.Readiness;
 import dev.hourglass.server.management.RpcMetricsInterceptor;
 import dev.hourglass.server.management.ServerMetrics;
+import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import dev.hourglass.store.Database;
 import dev.hourglass.store.sql.SqlStores;
@@ -40,7 +33,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * One Hourglass server process (or a server embedded in a JVM application): the gRPC frontend
  * over the engine and the store. Start with {@link #start}, stop with {@link #close}.
  *
- * <p>Lifecycle: store (file lock, migrations) → namespaces → matching → shards and history →
- * timer queues → gRPC. Closing runs it backwards: stop taking requests, stop timers, let the
- * writer commit what it has, release the file.
+ * <p>Lifecycle: store (file lock, migrations) → gRPC → cluster membership, which builds the engine
+ * ({@link EngineInstance}: namespaces, matching, shards and history, timer queues) whenever this
+ * process holds the shards — at once on SQLite, when their leases allow on a shared PostgreSQL
+ * database; until then requests are forwarded to the process that holds them. Closing runs it
+ * backwards: stop taking requests, end the term (release the leases), let the writer commit what
+ * it has, release the file.
  */
 public final class HourglassServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HourglassServer.class);
@@ -61,7 +56,8 @@ public final class HourglassServer implements AutoCloseable {
 
   private final ServerOptions options;
   private final Database database;
-  private final ShardController shards;
+  private final ClusterMembership membership;
+  private final Forwarder forwarder;
   private final Server grpcServer;
   private final List<ExecutorService> executors;
   private final ServerMetrics metrics;
@@ -69,13 +65,14 @@ public final class HourglassServer implements AutoCloseable {
   private final int port;
   private final AtomicInteger closed = new AtomicInteger();
 
-  private HourglassServer(ServerOptions options, Database database, ShardController shards, Server grpcServer,
-      List<ExecutorService> executors, ServerMetrics metrics, ManagementHttpServer management) {
+  private HourglassServer(ServerOptions options, Database database, ClusterMembership membership, Forwarder forwarder,
+      Server grpcServer, List<ExecutorService> executors, ServerMetrics metrics, ManagementHttpServer management) {
     this.options = options;
     this.database = database;
-    this.shards = shards;
+    this.membership = membership;
+    this.forwarder = forwarder;
     this.grpcServer = grpcServer;
-    this.executors = executors;
+    this.executors = List.copyOf(executors);
     this.metrics = metrics;
     this.management = management;
     this.port = grpcServer.getPort();
@@ -100,58 +97,32 @@ public final class HourglassServer implements AutoCloseable {
       closeManagement(management, metrics);
       throw new ServerStartException("Cannot start: " + e.getMessage(), e);
     }
-    List<ExecutorService> executors = new ArrayList<>();
-    ShardController shards = null;
+    List<AutoCloseable> started = new ArrayList<>();
     try {
       Stores stores = database.stores();
       Clock clock = Clock.systemUTC();
-      // Task starts and timer fires each wait for a group commit (milliseconds): enough threads
-      // to keep the writer's batches full, bounded so a burst queues instead of spawning.
-      ExecutorService matchingExecutor = pool("hourglass-matching", 64);
-      ExecutorService timerExecutor = pool("hourglass-timer-fire", 32);
       ExecutorService grpcExecutor = pool("hourglass-grpc", 200);
-      java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(2,
-          threads("hourglass-scheduler"));
-      // At shutdown, pending long-poll deadlines need not run: their calls are cancelled anyway.
-      scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-      scheduler.setRemoveOnCancelPolicy(true);
-      executors.addAll(List.of(matchingExecutor, timerExecutor, grpcExecutor, scheduler));
-
-      NamespaceRegistry namespaces = new NamespaceRegistry(stores.namespaces());
-      namespaces.ensure(ServerOptions.DEFAULT_NAMESPACE);
-      options.namespaces().forEach(namespaces::ensure);
-
-      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock, metrics.registry());
-      AtomicReference<HistoryEngine> historyRef = new AtomicReference<>();
-      TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
-      shards = new ShardController(stores.shards(), stores.timers(), options.shardCount(), processName(), clock, timerTarget,
-          timerExecutor, TimerQueueConfig.defaults(), metrics.registry());
-      SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
-      VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
-      NexusEndpointRegistry nexusEndpoints = new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock);
-      HistoryEngine history = new HistoryEngine(stores.executions(), shards, matching, clock, scheduler, namespaces, searchAttributes,
-          nexusEndpoints::byName);
-      historyRef.set(history);
-      ShardController ownedShards = shards;
-      database.onRecovery(() -> {
-        ownedShards.rescanTimers();
-        matching.rescanBacklogs();
-      });
-      shards.start();
-      // Retention deletes wait for commits: a thread of their own, never the shared scheduler's.
-      java.util.concurrent.ScheduledThreadPoolExecutor retention = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-          threads("hourglass-retention"));
-      retention.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-      executors.add(retention);
-      new RetentionSweeper(namespaces, stores.visibility(), history::deleteClosedRun, clock).start(retention);
+      started.add(grpcExecutor::shutdownNow);
+      String memberId = memberId();
+      java.util.function.Function<java.util.Map<Integer, Long>, EngineInstance> engines =
+          rangeIds -> EngineInstance.start(stores, options, rangeIds, clock, metrics.registry());
+      // One process per SQLite file (its lock): every shard for good. On a shared database: leases.
+      ClusterMembership membership = options.store() instanceof StoreConfig.Sqlite
+          ? ClusterMembership.single(stores.shards(), memberId, options.shardCount(), engines)
+          : ClusterMembership.leased(stores.shards(), memberId, options.shardCount(), LeaseSettings.defaults(), engines);
+      started.add(membership);
+      Forwarder forwarder = new Forwarder(membership);
+      started.add(forwarder);
+      ClusterInfoService clusterInfo = new ClusterInfoService(membership, options.shardCount(), database.location());
+      // After a store outage, the current term's timer queues and task queues read the store again.
+      database.onRecovery(() -> membership.engine().ifPresent(EngineInstance::rescan));
 
       HealthStatusManager health = new HealthStatusManager();
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
-          .addService(io.grpc.ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, VERSION, visibility),
-              new ClientFeatures()))
-          .addService(new OperatorService(namespaces, searchAttributes, nexusEndpoints))
           .addService(health.getHealthService())
           .intercept(new RpcMetricsInterceptor(metrics.registry()))
+          // WorkflowService and OperatorService are looked up per call: this term's engine, or the active process.
+          .fallbackHandlerRegistry(new RequestRouter(membership, forwarder, List.of(clusterInfo.definition())))
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)
           .build();
@@ -163,21 +134,28 @@ public final class HourglassServer implements AutoCloseable {
             : e.getMessage();
         throw new ServerStartException("Cannot start: " + reason, e);
       }
-      Readiness readiness = new Readiness(database, shards);
-      executors.add(GrpcHealthReporter.start(health, readiness));
+      started.add(grpcServer::shutdownNow);
+      membership.start(advertiseAddress(options, grpcServer.getPort()), options.advertiseAddress().isEmpty());
+      Readiness readiness = new Readiness(database, membership);
+      ExecutorService healthChecks = GrpcHealthReporter.start(health, readiness);
+      started.add(healthChecks::shutdownNow);
       if (management != null) {
         management.setReadiness(readiness::check);
       }
-      HourglassServer server = new HourglassServer(options, database, shards, grpcServer, executors, metrics, management);
+      HourglassServer server = new HourglassServer(options, database, membership, forwarder, grpcServer,
+          List.of(grpcExecutor, healthChecks), metrics, management);
       log.atInfo().addKeyValue("address", server.target()).addKeyValue("store", database.location())
           .addKeyValue("managementPort", server.managementPort().isPresent() ? server.managementPort().getAsInt() : "off")
-          .log("Hourglass server started");
+          .addKeyValue("member", memberId).addKeyValue("active", membership.ownsShards()).log("Hourglass server started");
       return server;
     } catch (RuntimeException e) {
-      if (shards != null) {
-        shards.close();
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception closeFailure) {
+          e.addSuppressed(closeFailure);
+        }
       }
-      executors.forEach(ExecutorService::shutdownNow);
       database.close();
       closeManagement(management, metrics);
       throw e;
@@ -203,6 +181,25 @@ public final class HourglassServer implements AutoCloseable {
       management.close();
     }
     metrics.close();
+  }
+
+  /**
+   * Where other processes on the same database reach this one: the configured address, else the
+   * address listened on, else (listening on every interface) this host's name.
+   */
+  private static String advertiseAddress(ServerOptions options, int port) {
+    if (!options.advertiseAddress().isEmpty()) {
+      return options.advertiseAddress();
+    }
+    String host = options.ip();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "127.0.0.1";
+      }
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]:" + port : host + ":" + port;
   }
 
   /**
@@ -245,16 +242,17 @@ public final class HourglassServer implements AutoCloseable {
   }
 
   private static ThreadFactory threads(String name) {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
+    return EngineInstance.threads(name);
   }
 
-  private static String processName() {
-    return ManagementFactory.getRuntimeMXBean().getName();
+  /** Unique per process run: pid@host (for operators) and a random suffix (pids are reused). */
+  private static String memberId() {
+    return ManagementFactory.getRuntimeMXBean().getName() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** This process's membership: whether it owns the shards, who is active, the members (readiness checks use it). */
+  public ClusterMembership cluster() {
+    return membership;
   }
 
   public ServerOptions options() {
@@ -303,7 +301,8 @@ public final class HourglassServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       grpcServer.shutdownNow();
     }
-    shards.close();
+    membership.close();
+    forwarder.close();
     executors.forEach(ExecutorService::shutdown);
     for (ExecutorService executor : executors) {
       try {

@@ -18,7 +18,8 @@ import java.util.List;
  * @param managementPort port of the HTTP management endpoints ({@code /metrics}, {@code /health/live},
  *     {@code /health/ready}) on the same address; 0 picks a free one, {@link #MANAGEMENT_OFF} (-1) serves none
  */
-public record ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount, int managementPort) {
+public record ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount, int managementPort,
+    String advertiseAddress) {
   public static final int DEFAULT_PORT = 7233;
   /** No management HTTP server (embedded servers, unless asked for one). */
   public static final int MANAGEMENT_OFF = -1;
@@ -40,6 +41,15 @@ public record ServerOptions(String ip, int port, StoreConfig store, List<String>
     if (managementPort < MANAGEMENT_OFF || managementPort > 65535) {
       throw new IllegalArgumentException("management port must be between 0 and 65535, or -1 for none: " + managementPort);
     }
+    requireNonNull(advertiseAddress, "advertiseAddress is null");
+    if (!advertiseAddress.isEmpty() && !advertiseAddress.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:.]+\\]:\\d{1,5}")) {
+      throw new IllegalArgumentException("advertise address must be HOST:PORT: " + advertiseAddress);
+    }
+  }
+
+  /** Options with the default advertised address. */
+  public ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount, int managementPort) {
+    this(ip, port, store, namespaces, shardCount, managementPort, "");
   }
 
   /** Options without management endpoints. */
@@ -77,30 +87,34 @@ public record ServerOptions(String ip, int port, StoreConfig store, List<String>
   }
 
   public ServerOptions withIp(String ip) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
   }
 
   public ServerOptions withPort(int port) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
   }
 
   public ServerOptions withDbFile(Path dbFile) {
-    return new ServerOptions(ip, port, new StoreConfig.Sqlite(dbFile), namespaces, shardCount, managementPort);
+    return new ServerOptions(ip, port, new StoreConfig.Sqlite(dbFile), namespaces, shardCount, managementPort, advertiseAddress);
   }
 
   public ServerOptions withStore(StoreConfig store) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
   }
 
   public ServerOptions withNamespaces(List<String> namespaces) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
   }
 
   public ServerOptions withShardCount(int shardCount) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
   }
 
   public ServerOptions withManagementPort(int managementPort) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+  }
+
+  public ServerOptions withAdvertiseAddress(String advertiseAddress) {
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
   }
 }

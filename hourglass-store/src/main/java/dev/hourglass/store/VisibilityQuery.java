@@ -13,14 +13,25 @@ import java.util.Optional;
  *
  * @param condition "" for every run of the namespace
  * @param order sort columns; the store appends {@code run_id} as the last tie-breaker
- * @param after order values (then the run id) of the last row of the previous page
+ * @param after order values (then the run id) of the last row of the previous page; null for a
+ *     search attribute the row does not have
  */
 public record VisibilityQuery(String namespaceId, String condition, List<Object> parameters, List<SortColumn> order,
     Optional<List<Object>> after) {
-  /** A column of the {@code visibility} table to order by; never null in any row. */
-  public record SortColumn(String column, boolean descending) {
+  /**
+   * What to order by: a column of the {@code visibility} table (never null in any row), or, with
+   * {@code attribute}, the value column ({@code int_value}, {@code double_value} or
+   * {@code text_value}) of that search attribute in {@code visibility_search_attributes}. Runs
+   * without the attribute sort last in both directions, as Elasticsearch's {@code missing: _last}.
+   */
+  public record SortColumn(String column, boolean descending, Optional<String> attribute) {
     public SortColumn {
       requireNonNull(column, "column is null");
+      requireNonNull(attribute, "attribute is null");
+    }
+
+    public SortColumn(String column, boolean descending) {
+      this(column, descending, Optional.empty());
     }
   }
 

@@ -18,6 +18,19 @@ public interface VisibilityStore {
   /** How many runs match, per {@code WorkflowExecutionStatus} number. */
   Map<Integer, Long> countByStatus(VisibilityQuery query);
 
+  /**
+   * Writes index rows of runs, with their search attribute values, in one transaction and without
+   * their executions: a bulk load for imports and the visibility benchmark, not a path the server
+   * takes (it writes a run's row with the run's own change, {@link ExecutionWrite#visibility}).
+   */
+  void load(List<VisibilityRecord> records);
+
+  /**
+   * The database's plan for {@link #list} ({@code count} false) or {@link #count} of a query, one
+   * line per step: {@code EXPLAIN QUERY PLAN} on SQLite, {@code EXPLAIN} on PostgreSQL.
+   */
+  List<String> explain(VisibilityQuery query, boolean count, int limit);
+
   /** The custom search attributes registered in a namespace: name → {@code IndexedValueType} number. */
   Map<String, Integer> searchAttributes(String namespaceId);
 

@@ -103,6 +103,8 @@ class ChildWorkflowIT {
       switch (scenario) {
         case "result":
           return child(otherId, ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE).greet("world");
+        case "wait-for-child":
+          return child(otherId, ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE).greet("wait");
         case "priority":
           return child(otherId, ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE).greet("priority");
         case "fan-out": {
@@ -288,6 +290,22 @@ class ChildWorkflowIT {
         == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
     HistoryEvent last = lastEvent("child-terminate");
     assertThat(last.getWorkflowExecutionTerminatedEventAttributes().getReason()).isEqualTo("by parent close policy");
+  }
+
+  @Test
+  void deletingARunningParentAppliesItsParentClosePolicyFirst() {
+    ParentWorkflow parent = sdk.client().newWorkflowStub(ParentWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("parent-deleted").build());
+    WorkflowExecution execution = io.temporal.client.WorkflowClient.start(parent::run, "wait-for-child", "child-of-deleted");
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> statusOf("child-of-deleted")
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    sdk.service().blockingStub().deleteWorkflowExecution(io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest.newBuilder()
+        .setNamespace(SdkEnvironment.NAMESPACE).setWorkflowExecution(execution).build());
+    // As in Temporal: the parent is terminated, its close policy applied, then it is deleted.
+    await().atMost(Duration.ofSeconds(10)).until(() -> statusOf("child-of-deleted")
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    assertThat(lastEvent("child-of-deleted").getWorkflowExecutionTerminatedEventAttributes().getReason())
+        .isEqualTo("by parent close policy");
   }
 
   @Test

@@ -8,8 +8,11 @@ import dev.hourglass.server.testing.TestingHourglassServer;
 import dev.hourglass.tests.support.SdkEnvironment;
 import dev.hourglass.tests.support.SdkLogCapture;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.api.workflowservice.v1.CountSchedulesRequest;
 import io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesRequest;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
@@ -145,6 +148,42 @@ class ScheduleIT {
   }
 
   @Test
+  void listSchedulesWithAQueryFiltersOnPausedStateCustomAttributesAndScheduleId() {
+    SearchAttributeKey<String> team = SearchAttributeKey.forKeyword("CustomKeywordField");
+    ScheduleHandle alpha = schedules.createSchedule("alpha", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder()
+        .setTypedSearchAttributes(SearchAttributes.newBuilder().set(team, "team-a").build()).build());
+    schedules.createSchedule("beta", schedule(yearly(), "now", null, ScheduleState.newBuilder().setPaused(true).build()),
+        ScheduleOptions.newBuilder().setTypedSearchAttributes(SearchAttributes.newBuilder().set(team, "team-b").build()).build());
+    schedules.createSchedule("gamma", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder().build());
+
+    assertThat(listed("TemporalSchedulePaused = true")).containsExactly("beta");
+    assertThat(listed("TemporalSchedulePaused = false")).containsExactlyInAnyOrder("alpha", "gamma");
+    assertThat(listed("CustomKeywordField = 'team-a'")).containsExactly("alpha");
+    assertThat(listed("ScheduleId = 'gamma' OR ScheduleId STARTS_WITH 'al'")).containsExactlyInAnyOrder("alpha", "gamma");
+    // Pausing rewrites what the query sees; the server's marks stay out of what the owner set.
+    alpha.pause("hold");
+    assertThat(listed("TemporalSchedulePaused = true")).containsExactlyInAnyOrder("alpha", "beta");
+    assertThat(alpha.describe().getTypedSearchAttributes().size()).isEqualTo(1);
+    // Every page of a query, one schedule a page.
+    assertThat(schedules.listSchedules("TemporalSchedulePaused = true", 1).map(ScheduleListDescription::getScheduleId))
+        .containsExactlyInAnyOrder("alpha", "beta");
+    assertThat(sdk.service().blockingStub().countSchedules(CountSchedulesRequest.newBuilder()
+        .setNamespace("default").setQuery("TemporalSchedulePaused = true").build()).getCount()).isEqualTo(2);
+    assertThat(sdk.service().blockingStub().countSchedules(CountSchedulesRequest.newBuilder()
+        .setNamespace("default").build()).getCount()).isEqualTo(3);
+    // As Temporal: a schedule query may not name the scheduler workflows' own system attributes.
+    assertThatThrownBy(() -> listed("WorkflowType = 'x'"))
+        .hasMessageContaining("INVALID_ARGUMENT: invalid query filter for schedules: cannot filter on \"WorkflowType\"");
+    // The scheduler executions stay out of workflow lists.
+    assertThat(sdk.client().listExecutions("").map(execution -> execution.getExecution().getWorkflowId()))
+        .noneMatch(id -> id.startsWith("temporal-sys-scheduler:"));
+  }
+
+  private List<String> listed(String query) {
+    return schedules.listSchedules(query, null).map(ScheduleListDescription::getScheduleId).collect(Collectors.toList());
+  }
+
+  @Test
   void aScheduleIdCanBeRegisteredOnce() {
     schedules.createSchedule("once", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder().build());
     assertThatThrownBy(() -> schedules.createSchedule("once", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder().build()))
@@ -158,7 +197,9 @@ class ScheduleIT {
     ScheduleDescription paused = handle.describe();
     assertThat(paused.getSchedule().getState().isPaused()).isTrue();
     assertThat(paused.getSchedule().getState().getNote()).isEqualTo("maintenance");
-    assertThat(paused.getInfo().getNextActionTimes()).isEmpty();
+    // As in Temporal, a paused schedule still shows the times its spec gives.
+    assertThat(paused.getInfo().getNextActionTimes()).first()
+        .isEqualTo(Instant.parse(Instant.now().atZone(java.time.ZoneOffset.UTC).getYear() + 1 + "-01-01T00:00:00Z"));
 
     handle.trigger();
     await().atMost(Duration.ofSeconds(10)).until(() -> handle.describe().getInfo().getNumActions() == 1);
@@ -176,13 +217,14 @@ class ScheduleIT {
         SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL).build(),
         ScheduleState.newBuilder().setPaused(true).build()), ScheduleOptions.newBuilder().build());
     Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
-    handle.backfill(List.of(new ScheduleBackfill(end.minus(Duration.ofMinutes(5)).minusSeconds(1), end)));
+    // Both ends are taken when the spec matches them, as in Temporal: 5 minutes of a per-minute cron are 6 actions.
+    handle.backfill(List.of(new ScheduleBackfill(end.minus(Duration.ofMinutes(5)), end)));
     // Actions are counted when decided and listed once started.
     await().atMost(Duration.ofSeconds(15)).until(() -> handle.describe().getInfo().getRecentActions().size() == 6);
     assertThat(handle.describe().getInfo().getNumActions()).isEqualTo(6);
     assertThat(handle.describe().getInfo().getRecentActions()).extracting(action ->
         ((ScheduleActionExecutionStartWorkflow) action.getAction()).getWorkflowId())
-        .contains("digest-" + end.toString().replace(":00Z", ":00Z"));
+        .contains("digest-" + end, "digest-" + end.minus(Duration.ofMinutes(5)));
   }
 
   @Test

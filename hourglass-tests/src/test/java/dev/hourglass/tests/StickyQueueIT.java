@@ -270,4 +270,24 @@ class StickyQueueIT {
 
     assertThat(poll.getTaskToken().isEmpty()).as("empty poll response").isTrue();
   }
+
+  @Test
+  void aWaitingNexusPollIsAnsweredWhenItsWorkerShutsDown() throws Exception {
+    String workerInstanceKey = java.util.UUID.randomUUID().toString();
+    // A Nexus poll waiting on an empty queue (its long poll would last a minute) ...
+    var poll = sdk.service().futureStub().withDeadlineAfter(55, TimeUnit.SECONDS).pollNexusTaskQueue(
+        io.temporal.api.workflowservice.v1.PollNexusTaskQueueRequest.newBuilder()
+            .setNamespace(SdkEnvironment.NAMESPACE)
+            .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(TASK_QUEUE + "-nexus"))
+            .setIdentity("leaving").setWorkerInstanceKey(workerInstanceKey).build());
+    Thread.sleep(500);
+    assertThat(poll.isDone()).as("the poll waits for a task").isFalse();
+
+    // ... is answered empty when its worker announces its shutdown, as workflow and activity polls are.
+    sdk.service().blockingStub().shutdownWorker(io.temporal.api.workflowservice.v1.ShutdownWorkerRequest.newBuilder()
+        .setNamespace(SdkEnvironment.NAMESPACE).setIdentity("leaving").setWorkerInstanceKey(workerInstanceKey)
+        .setTaskQueue(TASK_QUEUE).build());
+
+    assertThat(poll.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS).getTaskToken().isEmpty()).as("empty poll response").isTrue();
+  }
 }

@@ -222,6 +222,76 @@ class VisibilityIT {
         .hasMessageContaining("another query");
   }
 
+  @Test
+  void customAttributesOrderTheListWithRunsLackingThemLastAndPageWithoutGapsOrRepeats() {
+    SearchAttributeKey<Double> amount = SearchAttributeKey.forDouble("CustomDoubleField");
+    Long[] numbers = {5L, 3L, 5L, null, 1L, 5L, null};
+    String[] colors = {"b", "a", "c", "b", null, "a", null};
+    Double[] amounts = {2.5, -1.0, 10.0, null, null, null, null};
+    Boolean[] flags = {true, false, null, true, false, null, true};
+    for (int i = 0; i < numbers.length; i++) {
+      SearchAttributes.Builder attributes = SearchAttributes.newBuilder();
+      if (numbers[i] != null) {
+        attributes.set(NUMBER, numbers[i]);
+        attributes.set(WHEN, OffsetDateTime.of(2024, 5, 1, 10, 0, 0, 0, ZoneOffset.UTC).plusMinutes(numbers[i] * 10 + i));
+      }
+      if (colors[i] != null) {
+        attributes.set(COLOR, colors[i]);
+      }
+      if (amounts[i] != null) {
+        attributes.set(amount, amounts[i]);
+      }
+      if (flags[i] != null) {
+        attributes.set(FLAG, flags[i]);
+      }
+      run("sort-" + (i + 1), "OtherWorkflow", "plain", attributes.build());
+    }
+    String sorted = "WorkflowId STARTS_WITH 'sort-' ORDER BY ";
+
+    // Ties broken by a second term; runs without the attribute last in both directions.
+    assertThat(pagedIds(sorted + "CustomIntField ASC, WorkflowId", 2))
+        .containsExactly("sort-5", "sort-2", "sort-1", "sort-3", "sort-6", "sort-4", "sort-7");
+    assertThat(pagedIds(sorted + "CustomIntField DESC, WorkflowId", 2))
+        .containsExactly("sort-1", "sort-3", "sort-6", "sort-2", "sort-5", "sort-4", "sort-7");
+    assertThat(pagedIds(sorted + "CustomKeywordField DESC, WorkflowId DESC", 3))
+        .containsExactly("sort-3", "sort-4", "sort-1", "sort-6", "sort-2", "sort-7", "sort-5");
+    assertThat(pagedIds(sorted + "CustomBoolField, CustomIntField DESC, WorkflowId", 1))
+        .containsExactly("sort-2", "sort-5", "sort-1", "sort-4", "sort-7", "sort-3", "sort-6");
+    List<String> byTime = pagedIds(sorted + "CustomDatetimeField DESC", 2);
+    assertThat(byTime.subList(0, 5)).containsExactly("sort-6", "sort-3", "sort-1", "sort-2", "sort-5");
+    assertThat(byTime.subList(5, 7)).containsExactlyInAnyOrder("sort-4", "sort-7");
+
+    // Ties and missing values broken by the run id alone: every page size lists the same runs in the same order.
+    for (String order : List.of("CustomIntField", "CustomIntField DESC", "CustomDoubleField", "CustomBoolField DESC",
+        "CustomKeywordField, ExecutionStatus")) {
+      List<String> whole = pagedIds(sorted + order, 1000);
+      assertThat(whole).hasSize(7).doesNotHaveDuplicates();
+      assertThat(pagedIds(sorted + order, 1)).as(order).isEqualTo(whole);
+      assertThat(pagedIds(sorted + order, 2)).as(order).isEqualTo(whole);
+    }
+    List<String> byAmount = pagedIds(sorted + "CustomDoubleField", 2);
+    assertThat(byAmount.subList(0, 3)).containsExactly("sort-2", "sort-1", "sort-3");
+    assertThat(pagedIds(sorted + "CustomDoubleField DESC", 2).subList(0, 3)).containsExactly("sort-3", "sort-1", "sort-2");
+    List<String> byNumber = pagedIds(sorted + "CustomIntField", 2);
+    assertThat(byNumber.subList(0, 2)).containsExactly("sort-5", "sort-2");
+    assertThat(byNumber.subList(2, 5)).containsExactlyInAnyOrder("sort-1", "sort-3", "sort-6");
+    assertThat(byNumber.subList(5, 7)).containsExactlyInAnyOrder("sort-4", "sort-7");
+  }
+
+  /** The workflow ids of every page of {@code query}, {@code pageSize} runs a page. */
+  private List<String> pagedIds(String query, int pageSize) {
+    List<String> listed = new ArrayList<>();
+    com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse page = sdk.service().blockingStub().listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
+          .setNamespace(SdkEnvironment.NAMESPACE).setQuery(query).setPageSize(pageSize).setNextPageToken(token).build());
+      assertThat(page.getExecutionsCount()).isLessThanOrEqualTo(pageSize);
+      page.getExecutionsList().forEach(info -> listed.add(info.getExecution().getWorkflowId()));
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return listed;
+  }
+
   private com.google.protobuf.ByteString firstPageToken() {
     return sdk.service().blockingStub().listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
         .setNamespace(SdkEnvironment.NAMESPACE).setQuery("WorkflowId STARTS_WITH 'page-'").setPageSize(3).build()).getNextPageToken();
@@ -325,7 +395,10 @@ class VisibilityIT {
     assertInvalid("ExecutionStatus = 'Sleeping'", "unknown ExecutionStatus");
     assertInvalid("StartTime > 'yesterday'", "RFC 3339");
     assertInvalid("CustomTextField > 'a'", "not supported");
-    assertInvalid("WorkflowId = 'a' ORDER BY CustomIntField", "ORDER BY CustomIntField is not supported");
+    assertInvalid("WorkflowId = 'a' ORDER BY ExecutionDuration", "ORDER BY ExecutionDuration is not supported");
+    assertInvalid("ORDER BY CustomTextField", "unable to sort by field of Text type, use field of type Keyword");
+    assertInvalid("ORDER BY TemporalChangeVersion DESC", "unable to sort by field of KeywordList type");
+    assertInvalid("ORDER BY Nope", "unknown search attribute Nope");
 
     WorkflowOptions options = WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("bad-sa")
         .setTypedSearchAttributes(SearchAttributes.newBuilder().set(SearchAttributeKey.forKeyword("Nope"), "x").build()).build();

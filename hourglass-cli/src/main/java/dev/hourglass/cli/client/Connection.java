@@ -52,6 +52,11 @@ public final class Connection implements AutoCloseable {
     return workflowStubs.blockingStub();
   }
 
+  /** The channel itself, for services without stubs of their own (Hourglass's cluster service). */
+  public io.grpc.Channel channel() {
+    return workflowStubs.getRawChannel();
+  }
+
   /** The OperatorService on the same channel. */
   public synchronized OperatorServiceGrpc.OperatorServiceBlockingStub operatorService() {
     if (operatorStubs == null) {

@@ -11,17 +11,22 @@ import io.temporal.api.workflowservice.v1.ListSchedulesResponse;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code hourglass schedule list}: every schedule of the namespace, all pages. */
+/** {@code hourglass schedule list}: the namespace's schedules (those matching {@code --query}), all pages. */
 @Command(name = "list", description = "List the namespace's schedules.", sortOptions = false)
 final class ScheduleListCommand extends ClientCommand {
+  @Option(names = {"-q", "--query"}, paramLabel = "FILTER", description = {"Only schedules matching this list filter: custom search "
+      + "attributes, TemporalSchedulePaused, ScheduleId,", "e.g. \"TemporalSchedulePaused = true\"."})
+  String query = "";
+
   @Override
   protected int run(Session session) {
     List<ScheduleListEntry> schedules = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     do {
       ListSchedulesResponse page = session.connection().workflowService().listSchedules(
-          ListSchedulesRequest.newBuilder().setNamespace(session.namespace()).setNextPageToken(token).build());
+          ListSchedulesRequest.newBuilder().setNamespace(session.namespace()).setQuery(query).setNextPageToken(token).build());
       schedules.addAll(page.getSchedulesList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());

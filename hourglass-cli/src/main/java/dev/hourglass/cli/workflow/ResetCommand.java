@@ -4,12 +4,15 @@ import com.google.protobuf.ByteString;
 import dev.hourglass.cli.client.ClientCommand;
 import dev.hourglass.cli.client.ExitCodes;
 import dev.hourglass.cli.client.Session;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.ResetWorkflowExecutionResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import picocli.CommandLine.ArgGroup;
@@ -38,56 +41,86 @@ final class ResetCommand extends ClientCommand {
         description = "Id of a WorkflowTaskCompleted, WorkflowTaskFailed or WorkflowTaskTimedOut event to reset to.")
     Long eventId;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "Reset to the FirstWorkflowTask or LastWorkflowTask.")
+    @Option(names = "--type", paramLabel = "TYPE",
+        description = "FirstWorkflowTask or LastWorkflowTask of the run, or LastContinuedAsNew: the last workflow task of the run before it.")
     String type;
   }
 
   @Override
   protected int run(Session session) {
-    long eventId = target.eventId != null ? target.eventId : workflowTaskEventId(session, target.type);
+    ResetPoint point = target.eventId != null ? new ResetPoint(execution.execution(), target.eventId) : resetPoint(session, target.type);
     ResetWorkflowExecutionResponse response = session.connection().workflowService().resetWorkflowExecution(
         ResetWorkflowExecutionRequest.newBuilder()
             .setNamespace(session.namespace())
-            .setWorkflowExecution(execution.execution())
+            .setWorkflowExecution(point.run())
             .setReason(reason)
-            .setWorkflowTaskFinishEventId(eventId)
+            .setWorkflowTaskFinishEventId(point.eventId())
             .setRequestId(UUID.randomUUID().toString())
             .setIdentity(session.identity())
             .build());
     if (session.output().json()) {
       session.output().printJson(response);
     } else {
-      session.output().line("Reset workflow to event " + eventId + ", new run: " + response.getRunId());
+      session.output().line("Reset workflow to event " + point.eventId() + ", new run: " + response.getRunId());
     }
     return ExitCodes.OK;
   }
 
-  /** The first or last completed workflow task in the run's history. */
-  private long workflowTaskEventId(Session session, String type) {
-    boolean first = switch (type.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
-      case "firstworkflowtask" -> true;
-      case "lastworkflowtask" -> false;
-      default -> throw usage("Invalid --type '" + type + "': expected FirstWorkflowTask or LastWorkflowTask");
-    };
-    long found = 0;
-    ByteString token = ByteString.EMPTY;
-    do {
-      GetWorkflowExecutionHistoryResponse page = session.connection().workflowService().getWorkflowExecutionHistory(
-          GetWorkflowExecutionHistoryRequest.newBuilder()
-              .setNamespace(session.namespace()).setExecution(execution.execution()).setNextPageToken(token).build());
-      for (HistoryEvent event : page.getHistory().getEventsList()) {
-        if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
-          if (first) {
-            return event.getEventId();
-          }
-          found = event.getEventId();
+  /** The run to reset and the WorkflowTaskCompleted event to reset it to. */
+  private record ResetPoint(WorkflowExecution run, long eventId) {}
+
+  /**
+   * Where {@code --type} points, as {@code temporal workflow reset} finds it: the first or last
+   * completed workflow task of the run, or, for LastContinuedAsNew, the last completed workflow
+   * task of the run that continued as new into this one.
+   */
+  private ResetPoint resetPoint(Session session, String type) {
+    switch (type.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
+      case "firstworkflowtask":
+        return new ResetPoint(execution.execution(), completedWorkflowTask(session, execution.execution(), true));
+      case "lastworkflowtask":
+        return new ResetPoint(execution.execution(), completedWorkflowTask(session, execution.execution(), false));
+      case "lastcontinuedasnew":
+        String previousRunId = events(session, execution.execution(), 1).get(0)
+            .getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+        if (previousRunId.isEmpty()) {
+          throw usage("The run did not start by continue-as-new: there is no previous run to reset");
         }
+        WorkflowExecution previous = WorkflowExecution.newBuilder().setWorkflowId(execution.workflowId).setRunId(previousRunId).build();
+        return new ResetPoint(previous, completedWorkflowTask(session, previous, false));
+      default:
+        throw usage("Invalid --type '" + type + "': expected FirstWorkflowTask, LastWorkflowTask or LastContinuedAsNew");
+    }
+  }
+
+  /** The first or last completed workflow task in a run's history. */
+  private long completedWorkflowTask(Session session, WorkflowExecution run, boolean first) {
+    long found = 0;
+    for (HistoryEvent event : events(session, run, Integer.MAX_VALUE)) {
+      if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+        if (first) {
+          return event.getEventId();
+        }
+        found = event.getEventId();
       }
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+    }
     if (found == 0) {
       throw usage("The workflow has no completed workflow task to reset to");
     }
     return found;
+  }
+
+  /** A run's history, all pages, stopping once {@code atLeast} events were read. */
+  private static List<HistoryEvent> events(Session session, WorkflowExecution run, int atLeast) {
+    List<HistoryEvent> events = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      GetWorkflowExecutionHistoryResponse page = session.connection().workflowService().getWorkflowExecutionHistory(
+          GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace(session.namespace()).setExecution(run).setNextPageToken(token).build());
+      events.addAll(page.getHistory().getEventsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty() && events.size() < atLeast);
+    return events;
   }
 }

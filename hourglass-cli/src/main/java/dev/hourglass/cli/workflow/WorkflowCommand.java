@@ -11,6 +11,6 @@ import picocli.CommandLine.Command;
     description = "Start, inspect and act on workflows.",
     subcommands = {StartCommand.class, ExecuteCommand.class, DescribeCommand.class, ShowCommand.class, ResultCommand.class,
         SignalCommand.class, QueryCommand.class, CancelCommand.class, TerminateCommand.class, ListCommand.class, CountCommand.class,
-        ResetCommand.class, UpdateCommand.class},
+        ResetCommand.class, UpdateCommand.class, DeleteCommand.class},
     synopsisSubcommandLabel = "COMMAND")
 public final class WorkflowCommand {}

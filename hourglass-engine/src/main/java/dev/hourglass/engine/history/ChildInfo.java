@@ -13,10 +13,10 @@ final class ChildInfo {
   String namespace = "";
   String workflowId = "";
   String workflowType = "";
-  /** The command as normalized at initiation; null once the child started. */
+  /** The command as normalized at initiation; null once the child started, or the parent closed first. */
   StartChildWorkflowExecutionCommandAttributes startCommand;
   int parentClosePolicy = ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE_VALUE;
-  /** The command's summary and details, for the child's start; null when none or once started. */
+  /** The command's summary and details, for the child's start; null when none, once started, or once the parent closed. */
   io.temporal.api.sdk.v1.UserMetadata userMetadata;
   /** The first run of the child; empty until started. */
   String startedRunId = "";

@@ -415,9 +415,13 @@ final class ChildWorkflows {
     }
     for (ChildInfo child : state.children.values()) {
       if (!child.started()) {
-        // Not started yet: it never will be, its parent is gone.
+        // Not started yet: it never will be, its parent is gone. The start request (its input may
+        // be large) would only weigh on the closed run's state; the entry itself stays, as
+        // Temporal's describe still lists the child as pending.
         mutation.deleteTimer(child.startTaskId);
         child.startTaskId = 0;
+        child.startCommand = null;
+        child.userMetadata = null;
       } else if (child.parentClosePolicy != ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON_VALUE) {
         mutation.addTransfer(TimerKind.APPLY_PARENT_CLOSE_POLICY, child.initiatedEventId);
       }

@@ -142,6 +142,12 @@ final class ExecutionMutation {
     return appendBuilt(builder);
   }
 
+  /** What is listed of the run changed without an event saying so (a schedule's state): its visibility row is rewritten. */
+  void visibilityChanged() {
+    visibilityChanged = true;
+    stateChanged = true;
+  }
+
   /** Appends an event built elsewhere (a buffered one): gives it the next event id. */
   HistoryEvent appendBuilt(HistoryEvent.Builder builder) {
     builder.setEventId(state.nextEventId).setTaskId(state.nextEventId);

@@ -153,6 +153,11 @@ final class ExecutionUpdater {
     }
   }
 
+  /** Whether the execution exists (in the cache or the store). */
+  boolean exists(ExecutionKey key) {
+    return readIfExists(key, state -> Boolean.TRUE) != null;
+  }
+
   /** {@link #update} of an execution that may be gone (deleted): then there is nothing to change. */
   void updateIfExists(ExecutionKey key, java.util.function.Consumer<ExecutionMutation> change) {
     try {

@@ -13,6 +13,7 @@ import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.matching.PollerInfo;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.engine.timer.TimerTarget;
 import dev.hourglass.engine.visibility.SearchAttributeValidator;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
@@ -116,15 +117,29 @@ public final class HistoryEngine {
     return updater.deleteClosed(key);
   }
 
-  /** DeleteWorkflowExecution: a running run is terminated first, as Temporal does, then deleted. */
+  /**
+   * DeleteWorkflowExecution: a running run is terminated first, as Temporal does, then deleted.
+   * The termination's transfer tasks (parent close policy, telling the parent) read the run, so
+   * they are run here before it goes, as Temporal deletes only after the close tasks are done;
+   * their queued rows then find it gone and are deleted. Running a transfer task twice changes
+   * nothing the second time.
+   */
   public void deleteRun(ExecutionKey key) {
     if (updater.deleteClosed(key)) {
       return;
     }
+    List<TimerRecord> closeTasks = List.of();
     try {
-      terminate(key, "", "Delete workflow execution", null, "");
+      ExecutionMutation closing = updater.update(key, mutation -> {
+        WorkflowCloser.terminate(mutation, workflowTasks, "Delete workflow execution", null, "");
+        return mutation;
+      });
+      closeTasks = closing.newTimers().stream().filter(timer -> TimerKind.fromCode(timer.kind()).crossesExecutions()).toList();
     } catch (NotFoundException closedMeanwhile) {
       // it closed on its own between the two steps: delete it as it is
+    }
+    for (TimerRecord task : closeTasks) {
+      fireTransfer(TimerKind.fromCode(task.kind()), task);
     }
     updater.deleteClosed(key);
   }
@@ -487,19 +502,24 @@ public final class HistoryEngine {
   // ---- timers ----
 
   /** A durable timer is due: apply what it guards, if that still matters. */
-  public void fireTimer(TimerRecord timer) {
+  public TimerTarget.Fired fireTimer(TimerRecord timer) {
     TimerKind kind = TimerKind.fromCode(timer.kind());
     if (kind.crossesExecutions()) {
       fireTransfer(kind, timer);
-      return;
+      // A transfer task deletes its row in a change of the execution that wrote it; if that one
+      // was deleted before the task ran, nothing could.
+      return updater.exists(timer.execution()) ? TimerTarget.Fired.HANDLED : TimerTarget.Fired.EXECUTION_GONE;
     }
     try {
       updater.update(timer.execution(), mutation -> {
         onTimer(mutation, kind, timer);
         return null;
       });
+      return TimerTarget.Fired.HANDLED;
     } catch (NotFoundException e) {
-      // The execution is gone (deleted): the timer has nothing to do.
+      // The execution is gone (deleted): the timer has nothing to do, and no change of the
+      // execution can delete its row any more.
+      return TimerTarget.Fired.EXECUTION_GONE;
     }
   }
 
@@ -562,7 +582,6 @@ public final class HistoryEngine {
         workflowTasks.flushBuffered(mutation);
         outcomes.timeOut(mutation);
       }
-      case WORKFLOW_TASK_RETRY -> mutation.deleteTimer(timer.timerId());
       case WORKFLOW_BACKOFF -> FirstWorkflowTaskBackoff.onTimer(mutation, timer.timerId(), workflowTasks);
       case NEXUS_SCHEDULE_TO_CLOSE, NEXUS_SCHEDULE_TO_START, NEXUS_START_TO_CLOSE, NEXUS_REQUEST_TIMEOUT, NEXUS_RETRY,
           NEXUS_CANCEL_REQUEST_TIMEOUT, NEXUS_CANCEL_RETRY -> nexusOperations.onTimer(mutation, kind, timer);
@@ -606,6 +625,23 @@ public final class HistoryEngine {
         .addAllSchedules(page.entries())
         .setNextPageToken(ByteString.copyFromUtf8(page.nextPageToken()))
         .build();
+  }
+
+  /** ListSchedules with a query: the entries of the scheduler executions a visibility page listed. */
+  public io.temporal.api.workflowservice.v1.ListSchedulesResponse listSchedules(String namespaceId,
+      List<io.temporal.api.workflow.v1.WorkflowExecutionInfo> schedulerRuns, ByteString nextPageToken) {
+    List<ExecutionKey> runs = schedulerRuns.stream()
+        .map(run -> new ExecutionKey(namespaceId, run.getExecution().getWorkflowId(), run.getExecution().getRunId()))
+        .toList();
+    return io.temporal.api.workflowservice.v1.ListSchedulesResponse.newBuilder()
+        .addAllSchedules(schedules.entries(namespaceId, runs))
+        .setNextPageToken(nextPageToken)
+        .build();
+  }
+
+  /** What a scheduler execution's workflow id puts before the schedule id. */
+  public static String schedulerWorkflowIdPrefix() {
+    return Schedules.WORKFLOW_ID_PREFIX;
   }
 
   public io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse listScheduleMatchingTimes(String namespaceId,

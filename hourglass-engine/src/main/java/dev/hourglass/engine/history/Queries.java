@@ -87,14 +87,14 @@ final class Queries {
 
   CompletableFuture<QueryWorkflowResponse> query(ExecutionKey key, WorkflowQuery query, QueryRejectCondition rejectCondition,
       Duration timeout) {
-    if (updater.read(key, state -> FirstWorkflowTaskBackoff.waitsPast(state, clock.millis() + timeout.toMillis()))) {
-      // As Temporal's WorkflowNotReady: no workflow code will have run before the query's deadline.
-      return CompletableFuture.failedFuture(new WorkflowNotReadyException(
-          "Workflow task is not scheduled yet: the workflow waits for its start delay, retry backoff or cron time."));
-    }
     long id = -nextId.incrementAndGet();
     CompletableFuture<Answer> answer = new CompletableFuture<>();
+    long deadlineMillis = clock.millis() + timeout.toMillis();
+    // One read of the execution decides everything; null when it cannot be ready in time.
     Target target = updater.read(key, state -> {
+      if (FirstWorkflowTaskBackoff.waitsPast(state, deadlineMillis)) {
+        return null;
+      }
       boolean sticky = !state.stickyTaskQueue.isEmpty() && matching.isStickyQueueAlive(state.namespaceId, state.stickyTaskQueue);
       Target found = new Target(sticky ? state.stickyTaskQueue : state.taskQueue(), sticky,
           WorkflowExecutionStatus.forNumber(state.status), matching.hasRecentPoller(state.namespaceId, state.taskQueue(), TaskKind.WORKFLOW),
@@ -107,6 +107,11 @@ final class Queries {
       }
       return found;
     });
+    if (target == null) {
+      // As Temporal's WorkflowNotReady: no workflow code will have run before the query's deadline.
+      return CompletableFuture.failedFuture(new WorkflowNotReadyException(
+          "Workflow task is not scheduled yet: the workflow waits for its start delay, retry backoff or cron time."));
+    }
     if (rejected(target, rejectCondition)) {
       return CompletableFuture.completedFuture(QueryWorkflowResponse.newBuilder()
           .setQueryRejected(QueryRejected.newBuilder().setStatus(target.status())).build());

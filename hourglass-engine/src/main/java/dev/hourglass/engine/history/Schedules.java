@@ -64,6 +64,7 @@ final class Schedules {
   static final String SCHEDULED_BY_ID = "TemporalScheduledById";
   static final String SCHEDULED_START_TIME = "TemporalScheduledStartTime";
   static final String NAMESPACE_DIVISION = "TemporalNamespaceDivision";
+  static final String SCHEDULE_PAUSED = "TemporalSchedulePaused";
   static final String SCHEDULER_DIVISION = "TemporalScheduler";
   private static final long DEFAULT_CATCHUP_WINDOW_MILLIS = 365L * 24 * 3600 * 1000;
   private static final long MIN_CATCHUP_WINDOW_MILLIS = 10_000;
@@ -213,10 +214,21 @@ final class Schedules {
     int size = pageSize <= 0 || pageSize > 1000 ? 1000 : pageSize;
     List<CurrentExecution> runs = store.listOpenCurrentExecutions(namespaceId, WORKFLOW_ID_PREFIX,
         pageToken.isEmpty() ? "" : WORKFLOW_ID_PREFIX + pageToken, size);
+    List<ScheduleListEntry> entries = entries(namespaceId,
+        runs.stream().map(run -> new ExecutionKey(namespaceId, run.workflowId(), run.runId())).toList());
+    String next = runs.size() < size ? "" : runs.get(runs.size() - 1).workflowId().substring(WORKFLOW_ID_PREFIX.length());
+    return new Page(entries, next);
+  }
+
+  /**
+   * The list entries of scheduler executions, as they are now; executions that are no longer
+   * running schedules (deleted since they were listed) are left out.
+   */
+  List<ScheduleListEntry> entries(String namespaceId, List<ExecutionKey> executions) {
     List<ScheduleListEntry> entries = new ArrayList<>();
     long now = updater.clock().millis();
-    for (CurrentExecution run : runs) {
-      ScheduleListEntry entry = updater.readIfExists(new ExecutionKey(namespaceId, run.workflowId(), run.runId()), state -> {
+    for (ExecutionKey execution : executions) {
+      ScheduleListEntry entry = updater.readIfExists(execution, state -> {
         if (!state.running() || state.schedule == null) {
           return null;
         }
@@ -244,8 +256,7 @@ final class Schedules {
         entries.add(entry);
       }
     }
-    String next = runs.size() < size ? "" : runs.get(runs.size() - 1).workflowId().substring(WORKFLOW_ID_PREFIX.length());
-    return new Page(entries, next);
+    return entries;
   }
 
   /** ListScheduleMatchingTimes: the schedule's nominal times in [start, end]. */
@@ -266,7 +277,9 @@ final class Schedules {
     }
     for (BackfillRequest backfill : patch.getBackfillRequestList()) {
       ScheduleTimes times = new ScheduleTimes(state.schedule.getSpec());
-      for (long nominal : times.between(Timestamps.toMillis(backfill.getStartTime()), Timestamps.toMillis(backfill.getEndTime()),
+      // Both ends are inclusive, as in Temporal since its scheduler's InclusiveBackfillStartTime
+      // version: it moves the start back by a millisecond before asking for the times after it.
+      for (long nominal : times.between(Timestamps.toMillis(backfill.getStartTime()) - 1, Timestamps.toMillis(backfill.getEndTime()),
           MAX_BUFFER)) {
         buffer(state, nominal, now, backfill.getOverlapPolicyValue(), true);
       }
@@ -306,6 +319,7 @@ final class Schedules {
    * next time.
    */
   private void advance(ExecutionMutation mutation) {
+    indexPaused(mutation);
     ScheduleState state = mutation.state().schedule;
     long now = mutation.nowMillis();
     ScheduleTimes times = new ScheduleTimes(state.schedule.getSpec());
@@ -491,9 +505,28 @@ final class Schedules {
     });
   }
 
-  /** A schedule's search attributes as its owner set them: without the division mark (Temporal removes it too). */
+  /** A schedule's search attributes as its owner set them: without the marks the server keeps (Temporal removes them too). */
   private static SearchAttributes userSearchAttributes(SearchAttributes attributes) {
-    return attributes.toBuilder().removeIndexedFields(NAMESPACE_DIVISION).build();
+    return attributes.toBuilder().removeIndexedFields(NAMESPACE_DIVISION).removeIndexedFields(SCHEDULE_PAUSED).build();
+  }
+
+  /**
+   * Keeps the scheduler execution's visibility row as Temporal's scheduler keeps it: marked with
+   * the namespace division (so workflow lists leave it out) and {@code TemporalSchedulePaused}
+   * as the schedule is, so that {@code ListSchedules} can filter on it. Rewrites the row only
+   * when one of them changed.
+   */
+  private static void indexPaused(ExecutionMutation mutation) {
+    MutableState state = mutation.state();
+    SearchAttributes current = state.searchAttributes == null ? SearchAttributes.getDefaultInstance() : state.searchAttributes;
+    SearchAttributes indexed = current.toBuilder()
+        .putIndexedFields(NAMESPACE_DIVISION, jsonPayload("\"" + SCHEDULER_DIVISION + "\""))
+        .putIndexedFields(SCHEDULE_PAUSED, jsonPayload(Boolean.toString(state.schedule.schedule.getState().getPaused())))
+        .build();
+    if (!indexed.equals(current)) {
+      state.searchAttributes = indexed;
+      mutation.visibilityChanged();
+    }
   }
 
   private ScheduleActionResult startWorkflow(ExecutionKey scheduleKey, String scheduleId, NewWorkflowExecutionInfo workflow,
@@ -684,12 +717,11 @@ final class Schedules {
     if (state.updateTimeMillis > 0) {
       info.setUpdateTime(Timestamps.fromMillis(state.updateTimeMillis));
     }
-    if (!state.schedule.getState().getPaused()) {
-      ScheduleTimes times = new ScheduleTimes(state.schedule.getSpec());
-      long limit = state.schedule.getState().getLimitedActions() ? state.schedule.getState().getRemainingActions() : FUTURE_ACTIONS;
-      for (long nominal : times.between(Math.max(now, state.processedUntilMillis), Long.MAX_VALUE, (int) Math.min(FUTURE_ACTIONS, limit))) {
-        info.addFutureActionTimes(Timestamps.fromMillis(times.withJitter(state.scheduleId, nominal)));
-      }
+    // Shown while paused too, as Temporal's scheduler does: the times the spec gives, taken once unpaused.
+    ScheduleTimes times = new ScheduleTimes(state.schedule.getSpec());
+    long limit = state.schedule.getState().getLimitedActions() ? state.schedule.getState().getRemainingActions() : FUTURE_ACTIONS;
+    for (long nominal : times.between(Math.max(now, state.processedUntilMillis), Long.MAX_VALUE, (int) Math.min(FUTURE_ACTIONS, limit))) {
+      info.addFutureActionTimes(Timestamps.fromMillis(times.withJitter(state.scheduleId, nominal)));
     }
     return info.build();
   }

@@ -14,7 +14,7 @@ enum TimerKind {
   WORKFLOW_TASK_START_TO_CLOSE(7),
   WORKFLOW_TASK_SCHEDULE_TO_START(8),
   WORKFLOW_RUN_TIMEOUT(9),
-  WORKFLOW_TASK_RETRY(10),
+  // Code 10 is retired (it named a workflow task retry timer that was never written): do not reuse.
   // Transfer tasks: immediate work that reaches another execution (see CrossExecutionTasks). They
   // are timer rows due at once, so they survive a crash like any timer and fire after a restart.
   // Codes 11-19.

@@ -16,6 +16,8 @@ import io.temporal.api.workflowservice.v1.PollNexusTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -138,6 +140,9 @@ public final class MatchingEngine {
   /** As {@link #pollWorkflowTask}, for Nexus tasks (operation start and cancel requests). */
   public CompletableFuture<Optional<PollNexusTaskQueueResponse>> pollNexusTask(String namespaceId, String taskQueue,
       PollerInfo poller, Duration timeout, TaskStarter<PollNexusTaskQueueResponse> starter) {
+    if (isShutDownWorker(namespaceId, poller)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     return poll(nexusQueue(new TaskQueueKey(namespaceId, taskQueue, TaskKind.NEXUS)), poller, timeout, starter);
   }
 
@@ -152,14 +157,11 @@ public final class MatchingEngine {
       return;
     }
     shutDownWorkers.put(new ShutDownWorker(namespaceId, workerInstanceKey), Boolean.TRUE);
-    for (TaskQueue<?> queue : workflowQueues.values()) {
-      if (queue.key().namespaceId().equals(namespaceId)) {
-        queue.expirePollersOf(workerInstanceKey);
-      }
-    }
-    for (TaskQueue<?> queue : activityQueues.values()) {
-      if (queue.key().namespaceId().equals(namespaceId)) {
-        queue.expirePollersOf(workerInstanceKey);
+    for (Map<TaskQueueKey, ? extends TaskQueue<?>> queues : List.of(workflowQueues, activityQueues, nexusQueues)) {
+      for (TaskQueue<?> queue : queues.values()) {
+        if (queue.key().namespaceId().equals(namespaceId)) {
+          queue.expirePollersOf(workerInstanceKey);
+        }
       }
     }
   }

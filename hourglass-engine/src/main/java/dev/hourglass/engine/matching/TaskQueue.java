@@ -3,11 +3,13 @@ package dev.hourglass.engine.matching;
 import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.common.StoreUnavailableException;
+import dev.hourglass.store.TaskKey;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TaskStore;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +55,10 @@ final class TaskQueue<R> {
   private final ArrayDeque<TaskRecord> buffer = new ArrayDeque<>();
   /** Ids of tasks buffered or being started: a backlog read must not take them twice. */
   private final Set<Long> known = new HashSet<>();
+  /** Ids of buffered tasks that have no backlog row (queries): nothing to delete when they are stale. */
+  private final Set<Long> inMemoryOnly = new HashSet<>();
+  /** Keys of stale tasks' rows waiting to be deleted in one batch. */
+  private final List<TaskKey> staleRows = new ArrayList<>();
   private final ArrayDeque<Poller<R>> pollers = new ArrayDeque<>();
   private boolean backlogInStore = true;
   private boolean reading;
@@ -122,12 +128,12 @@ final class TaskQueue<R> {
     Poller<R> poller;
     synchronized (this) {
       poller = nextWaitingPoller();
+      known.add(task.taskId());
+      inMemoryOnly.add(task.taskId());
       if (poller == null) {
         buffer.addFirst(task);
-        known.add(task.taskId());
         return;
       }
-      known.add(task.taskId());
     }
     start(task, poller);
   }
@@ -241,23 +247,61 @@ final class TaskQueue<R> {
         }
         synchronized (this) {
           known.remove(task.taskId());
+          inMemoryOnly.remove(task.taskId());
           backlogInStore = true;
           storeOnlyAdds++;
         }
         poller.fail(e);
         return;
       }
+      boolean hasRow;
       synchronized (this) {
         known.remove(task.taskId());
+        hasRow = !inMemoryOnly.remove(task.taskId());
       }
       if (response.isPresent()) {
         scheduleToStart.record(Math.max(0, clock.millis() - task.createTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
         poller.complete(response.get());
       } else {
         // Stale task: the poller is still waiting, find it another one.
+        if (hasRow) {
+          deleteStaleRow(task.key());
+        }
         poller.unclaim();
         poll(poller);
       }
+    });
+  }
+
+  /**
+   * Deletes the row of a task its execution no longer wants (closed, deleted, or moved on to
+   * another task), batched with those found meanwhile: the first one queues a delete, later ones
+   * join it until it runs. Without this the row would be read again at every backlog read. A
+   * failed delete only leaves the row to be found stale again.
+   */
+  private void deleteStaleRow(TaskKey row) {
+    synchronized (this) {
+      staleRows.add(row);
+      if (staleRows.size() > 1) {
+        return; // a delete is queued and will take this one too
+      }
+    }
+    try {
+      executor.execute(this::deleteStaleRows);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // the rows are found stale (and deleted) after the next start
+    }
+  }
+
+  private void deleteStaleRows() {
+    List<TaskKey> batch;
+    synchronized (this) {
+      batch = List.copyOf(staleRows);
+      staleRows.clear();
+    }
+    store.deleteTasks(batch).exceptionally(e -> {
+      log.atDebug().addKeyValue("taskQueue", key.name()).setCause(e).log("deleting stale task rows failed");
+      return null;
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.hourglass.engine.shard;
 
+import dev.hourglass.common.UnavailableException;
 import dev.hourglass.engine.timer.TimerQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,6 +19,8 @@ public final class ShardContext {
   private final long rangeId;
   private final AtomicLong sequence = new AtomicLong();
   private final TimerQueue timerQueue;
+  /** Set when this process's lease ended: from then on no write is computed under this range id. */
+  private volatile boolean lost;
 
   public ShardContext(int shardId, long rangeId, TimerQueue timerQueue) {
     if (rangeId >= (1L << 23)) {
@@ -32,8 +35,23 @@ public final class ShardContext {
     return shardId;
   }
 
+  /**
+   * The range id writes are computed under.
+   *
+   * @throws UnavailableException once the lease ended: this process must not write the shard
+   *     any more (the store would fence the write anyway, once another process took the shard)
+   */
   public long rangeId() {
+    if (lost) {
+      throw new UnavailableException("shard " + shardId + " is no longer owned by this Hourglass process (its lease ended); "
+          + "retry: another process takes it over");
+    }
     return rangeId;
+  }
+
+  /** Stops handing out the range id: called when the lease ends, before the engine is torn down. */
+  void markLost() {
+    lost = true;
   }
 
   public TimerQueue timerQueue() {

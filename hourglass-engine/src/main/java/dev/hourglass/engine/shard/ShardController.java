@@ -13,15 +13,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Acquires the shards this process serves and routes each workflow to its shard. In embedded
- * mode (one process per database, enforced by the store's file lock) it takes every shard at
- * start, each under a fresh range id, so writes computed by an earlier holder can never land.
+ * The shards this process serves during one ownership term, and the route from a workflow to its
+ * shard. The shards were acquired before (each under a fresh range id, so writes computed by an
+ * earlier holder can never land): by the cluster's lease manager on a shared database, or all at
+ * once by {@link #acquireAll} on a store only one process can open.
  */
 public final class ShardController implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardController.class);
@@ -29,25 +32,41 @@ public final class ShardController implements AutoCloseable {
   private final int shardCount;
   private final List<ShardContext> shards;
 
-  public ShardController(ShardStore shardStore, TimerStore timerStore, int requestedShardCount, String owner, Clock clock,
-      TimerTarget timerTarget, ExecutorService timerFiringExecutor, TimerQueueConfig timerConfig, MeterRegistry metrics) {
-    requireNonNull(shardStore, "shardStore is null");
+  /**
+   * @param rangeIds the range id under which this process holds each shard, for every shard
+   *     {@code 0 .. size - 1}
+   */
+  public ShardController(Map<Integer, Long> rangeIds, TimerStore timerStore, Clock clock, TimerTarget timerTarget,
+      ExecutorService timerFiringExecutor, TimerQueueConfig timerConfig, MeterRegistry metrics) {
+    requireNonNull(rangeIds, "rangeIds is null");
     Counter acquisitions = Counter.builder("shard_acquisitions").description("Shards this process acquired (took ownership of)")
         .register(metrics);
-    this.shardCount = shardStore.shardCount(requestedShardCount);
-    if (shardCount != requestedShardCount) {
-      log.atInfo().addKeyValue("shardCount", shardCount)
-          .log("using the shard count this database was created with");
-    }
+    this.shardCount = rangeIds.size();
     this.shards = IntStream.range(0, shardCount)
         .mapToObj(shardId -> {
-          long rangeId = shardStore.acquireShard(shardId, owner);
+          Long rangeId = requireNonNull(rangeIds.get(shardId), () -> "no range id for shard " + shardId);
           acquisitions.increment();
           TimerQueue timers = new TimerQueue(shardId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig, metrics);
           return new ShardContext(shardId, rangeId, timers);
         })
         .toList();
+  }
+
+  /**
+   * Takes every shard, whoever held it, each under a new range id: for a store that one process
+   * at a time can open (SQLite's file lock), where no other holder can be alive.
+   */
+  public static Map<Integer, Long> acquireAll(ShardStore shardStore, int requestedShardCount, String owner) {
+    int shardCount = shardStore.shardCount(requestedShardCount);
+    if (shardCount != requestedShardCount) {
+      log.atInfo().addKeyValue("shardCount", shardCount).log("using the shard count this database was created with");
+    }
+    Map<Integer, Long> rangeIds = new TreeMap<>();
+    for (int shardId = 0; shardId < shardCount; shardId++) {
+      rangeIds.put(shardId, shardStore.acquireShard(shardId, owner));
+    }
     log.atInfo().addKeyValue("shardCount", shardCount).addKeyValue("owner", owner).log("shards acquired");
+    return rangeIds;
   }
 
   /** Starts firing timers; call once the engine can take them. */
@@ -59,7 +78,7 @@ public final class ShardController implements AutoCloseable {
     return shardCount;
   }
 
-  /** Shards this process owns now, for readiness. */
+  /** Shards this process owns in this term, for readiness. */
   public int ownedShardCount() {
     return shards.size();
   }
@@ -80,8 +99,10 @@ public final class ShardController implements AutoCloseable {
     return shards.get(shardId);
   }
 
+  /** Stops every write under these leases at once, then stops the timer queues. */
   @Override
   public void close() {
+    shards.forEach(ShardContext::markLost);
     shards.forEach(shard -> shard.timerQueue().close());
   }
 }

@@ -80,6 +80,8 @@ public final class TimerQueue implements AutoCloseable {
   /** Due times of timers whose fire failed and is being retried, for an honest lag; guarded by lock. */
   private final Map<Long, Long> dueBeforeRetry = new HashMap<>();
   private boolean closed;
+  /** Rows of timers whose execution is gone, waiting to be deleted in one batch; guarded by lock. */
+  private final List<Long> orphanRows = new java.util.ArrayList<>();
 
   public TimerQueue(int shardId, TimerStore store, Clock clock, TimerTarget target, ExecutorService firingExecutor, TimerQueueConfig config,
       MeterRegistry metrics) {
@@ -285,8 +287,9 @@ public final class TimerQueue implements AutoCloseable {
 
   private void fire(TimerRecord timer) {
     long handedOverMillis = clock.millis();
+    TimerTarget.Fired fired;
     try {
-      target.fire(timer);
+      fired = target.fire(timer);
     } catch (RuntimeException e) {
       // The row is still there: the next window read after a restart fires it again. Within this
       // process, retry once the store may be back.
@@ -321,6 +324,46 @@ public final class TimerQueue implements AutoCloseable {
       lock.unlock();
     }
     lag.record(Math.max(0, handedOverMillis - dueMillis), TimeUnit.MILLISECONDS);
+    if (fired == TimerTarget.Fired.EXECUTION_GONE) {
+      deleteOrphanRow(timer.timerId());
+    }
+  }
+
+  /**
+   * Deletes the row of a timer whose execution is gone, batched with those that come due
+   * meanwhile: the first orphan starts a delete, later ones join the batch until it runs. A failed
+   * delete only leaves the row to fire (and be deleted) again after a restart.
+   */
+  private void deleteOrphanRow(long timerId) {
+    lock.lock();
+    try {
+      orphanRows.add(timerId);
+      if (orphanRows.size() > 1) {
+        return; // a delete is already queued and will take this one too
+      }
+    } finally {
+      lock.unlock();
+    }
+    try {
+      firingExecutor.execute(this::deleteOrphanRows);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // the rows fire (and are deleted) after the next start
+    }
+  }
+
+  private void deleteOrphanRows() {
+    List<Long> batch;
+    lock.lock();
+    try {
+      batch = List.copyOf(orphanRows);
+      orphanRows.clear();
+    } finally {
+      lock.unlock();
+    }
+    store.deleteTimers(shardId, batch).exceptionally(e -> {
+      log.atDebug().addKeyValue("shardId", shardId).setCause(e).log("deleting timer rows of deleted executions failed");
+      return null;
+    });
   }
 
   @Override

@@ -58,7 +58,7 @@ final class ListQueryCompiler {
     if (query.where().map(where -> !mentions(where, NAMESPACE_DIVISION)).orElse(true)) {
       compiler.hideNamespaceDivisions(query.where().isPresent());
     }
-    return new CompiledQuery(compiler.sql.toString(), compiler.parameters, order(query.orderBy()), groupByStatus(query));
+    return new CompiledQuery(compiler.sql.toString(), compiler.parameters, compiler.order(query.orderBy()), groupByStatus(query));
   }
 
   /**
@@ -90,20 +90,43 @@ final class ListQueryCompiler {
     return named.text().equals(name);
   }
 
-  private static List<SortColumn> order(List<OrderTerm> terms) {
+  private List<SortColumn> order(List<OrderTerm> terms) {
     if (terms.isEmpty()) {
       return DEFAULT_ORDER;
     }
     List<SortColumn> order = new ArrayList<>();
     for (OrderTerm term : terms) {
-      SystemAttribute attribute = SystemAttribute.named(term.name().text())
-          .filter(candidate -> candidate.sortColumn() != null)
-          .orElseThrow(() -> invalid("ORDER BY " + term.name().text() + " is not supported (order by WorkflowId, WorkflowType,"
-              + " RunId, TaskQueue, ExecutionStatus, StartTime, ExecutionTime, CloseTime, HistoryLength or HistorySizeBytes)",
-              term.name().position()));
-      order.add(new SortColumn(attribute.sortColumn(), term.descending()));
+      order.add(sortColumn(term));
     }
     return order;
+  }
+
+  /**
+   * A system attribute orders by its column; a custom one by its value in
+   * visibility_search_attributes (runs without it last), except Text and KeywordList, which
+   * Temporal's Elasticsearch visibility does not sort either (a Text is many words, a list many values).
+   */
+  private SortColumn sortColumn(OrderTerm term) {
+    Name name = term.name();
+    Optional<SystemAttribute> system = SystemAttribute.named(name.text());
+    if (system.isPresent()) {
+      if (system.get().sortColumn() == null) {
+        throw invalid("ORDER BY " + name.text() + " is not supported (order by WorkflowId, WorkflowType, RunId, TaskQueue,"
+            + " ExecutionStatus, StartTime, ExecutionTime, CloseTime, HistoryLength, HistorySizeBytes or a custom attribute"
+            + " other than Text and KeywordList)", name.position());
+      }
+      return new SortColumn(system.get().sortColumn(), term.descending());
+    }
+    IndexedValueType type = customTypes.apply(name.text())
+        .orElseThrow(() -> invalid("unknown search attribute " + name.text(), name.position()));
+    String column = switch (type) {
+      case INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_BOOL, INDEXED_VALUE_TYPE_DATETIME -> "int_value";
+      case INDEXED_VALUE_TYPE_DOUBLE -> "double_value";
+      case INDEXED_VALUE_TYPE_KEYWORD -> "text_value";
+      default -> throw invalid("unable to sort by field of " + TypedValues.typeName(type) + " type, use field of type Keyword",
+          name.position());
+    };
+    return new SortColumn(column, term.descending(), Optional.of(name.text()));
   }
 
   private static boolean groupByStatus(ListQuery query) {
@@ -391,12 +414,43 @@ final class ListQueryCompiler {
    * {@code column} starts with {@code prefix}: the range lets an index narrow the rows, substr
    * decides (it compares characters alike on every database, whatever its collation).
    */
+  /**
+   * {@code column STARTS_WITH prefix} as an index range plus an exact check. The range is closed
+   * on both ends ({@code >= prefix AND < prefix with its last character incremented}) so that a
+   * planner without value statistics sees a narrow range and uses the column's index, rather than
+   * walking the whole namespace in list order as it did for {@code >= prefix} alone. Both stores
+   * compare text by code point (SQLite's BINARY, PostgreSQL's "C"), the order of the bound.
+   */
   private void prefixMatch(String column, String prefix) {
-    sql.append(column).append(" >= ? AND substr(").append(column).append(", 1, ?) = ?");
+    Optional<String> upper = prefixUpperBound(prefix);
+    sql.append(column).append(" >= ? AND ");
     parameters.add(prefix);
+    upper.ifPresent(bound -> {
+      sql.append(column).append(" < ? AND ");
+      parameters.add(bound);
+    });
+    sql.append("substr(").append(column).append(", 1, ?) = ?");
     // An int: PostgreSQL has substr(text, int, int) and no implicit cast from bigint.
     parameters.add(prefix.length());
     parameters.add(prefix);
+  }
+
+  /**
+   * The least string greater than every string starting with {@code prefix}: the prefix with its
+   * last code point incremented (dropped when it is the largest code point). Empty when there is
+   * none (an empty prefix, or one of largest code points only).
+   */
+  static Optional<String> prefixUpperBound(String prefix) {
+    int[] codePoints = prefix.codePoints().toArray();
+    for (int last = codePoints.length - 1; last >= 0; last--) {
+      if (codePoints[last] < Character.MAX_CODE_POINT) {
+        int next = codePoints[last] + 1;
+        // Surrogate code points are not characters; U+E000 follows U+D7FF in UTF-8 order.
+        codePoints[last] = next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE ? Character.MAX_SURROGATE + 1 : next;
+        return Optional.of(new String(codePoints, 0, last + 1));
+      }
+    }
+    return Optional.empty();
   }
 
   private void placeholders(List<Literal> values, Function<Literal, Object> convert) {

@@ -7,18 +7,25 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * A list's next-page token: where the last page ended (its last row's order values and run id)
- * and a fingerprint of the query, so a token is refused with another query instead of silently
+ * (null for a search attribute the row lacks)) and a fingerprint of the query, so a token is refused with another query instead of silently
  * paging something else.
  */
 record PageToken(int queryFingerprint, List<Object> after) {
   private static final int VERSION = 1;
 
+  private static final byte LONG = 0;
+  private static final byte STRING = 1;
+  private static final byte DOUBLE = 2;
+  /** A search attribute in the order that the last row does not have. */
+  private static final byte MISSING = 3;
+
   PageToken {
-    after = List.copyOf(after);
+    after = Collections.unmodifiableList(new ArrayList<>(after));
   }
 
   ByteString encode() {
@@ -28,11 +35,16 @@ record PageToken(int queryFingerprint, List<Object> after) {
       out.writeInt(queryFingerprint);
       out.writeInt(after.size());
       for (Object value : after) {
-        if (value instanceof Long number) {
-          out.writeByte(0);
+        if (value == null) {
+          out.writeByte(MISSING);
+        } else if (value instanceof Long number) {
+          out.writeByte(LONG);
           out.writeLong(number);
+        } else if (value instanceof Double number) {
+          out.writeByte(DOUBLE);
+          out.writeDouble(number);
         } else {
-          out.writeByte(1);
+          out.writeByte(STRING);
           out.writeUTF((String) value);
         }
       }
@@ -57,7 +69,13 @@ record PageToken(int queryFingerprint, List<Object> after) {
       }
       List<Object> after = new ArrayList<>();
       for (int i = 0; i < size; i++) {
-        after.add(in.readByte() == 0 ? (Object) in.readLong() : in.readUTF());
+        after.add(switch (in.readByte()) {
+          case LONG -> in.readLong();
+          case STRING -> in.readUTF();
+          case DOUBLE -> in.readDouble();
+          case MISSING -> null;
+          default -> throw invalid();
+        });
       }
       return new PageToken(fingerprint, after);
     } catch (IOException e) {

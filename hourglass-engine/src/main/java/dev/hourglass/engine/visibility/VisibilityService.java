@@ -106,6 +106,28 @@ public final class VisibilityService {
     return page(namespaceId, compiled, (namespaceId + "\n" + query).hashCode(), pageSize, pageToken);
   }
 
+  /**
+   * ListSchedules with a query: a page of the running scheduler executions matching it (see
+   * {@link ScheduleQueries}), in the default list order.
+   *
+   * @param workflowIdPrefix what a scheduler's workflow id puts before the schedule id
+   */
+  public Page listSchedules(String namespaceId, String query, String workflowIdPrefix, int pageSize, ByteString pageToken) {
+    CompiledQuery compiled = compileScheduleQuery(namespaceId, query, workflowIdPrefix);
+    return page(namespaceId, compiled, ("schedules\n" + namespaceId + "\n" + query).hashCode(), pageSize, pageToken);
+  }
+
+  /** CountSchedules: how many schedules match the query. */
+  public long countSchedules(String namespaceId, String query, String workflowIdPrefix) {
+    CompiledQuery compiled = compileScheduleQuery(namespaceId, query, workflowIdPrefix);
+    return store.count(new VisibilityQuery(namespaceId, compiled.condition(), compiled.parameters(), List.of(), Optional.empty()));
+  }
+
+  private CompiledQuery compileScheduleQuery(String namespaceId, String query, String workflowIdPrefix) {
+    ListQuery scoped = ScheduleQueries.scoped(ListQueryParser.parse(query), registry.system().keySet(), workflowIdPrefix);
+    return ListQueryCompiler.compile(scoped, namespaceId, name -> registry.indexedType(namespaceId, name));
+  }
+
   /** CountWorkflowExecutions, with {@code GROUP BY ExecutionStatus} answered per status. */
   public CountWorkflowExecutionsResponse count(String namespaceId, String query) {
     CompiledQuery compiled = ListQueryCompiler.compile(ListQueryParser.parse(query), namespaceId,
@@ -149,6 +171,10 @@ public final class VisibilityService {
   private static List<Object> position(VisibilityRecord row, List<SortColumn> order) {
     List<Object> values = new ArrayList<>();
     for (SortColumn column : order) {
+      if (column.attribute().isPresent()) {
+        values.add(attributeValue(row, column.attribute().get()));
+        continue;
+      }
       values.add(switch (column.column()) {
         case "close_order" -> row.closed() ? row.closeTimeMillis() : Long.MAX_VALUE;
         case "start_time" -> row.startTimeMillis();
@@ -165,6 +191,16 @@ public final class VisibilityService {
     }
     values.add(row.runId());
     return values;
+  }
+
+  /** The row's value of a search attribute it is ordered by (as the store read it), or null without one. */
+  private static Object attributeValue(VisibilityRecord row, String attribute) {
+    return row.values().stream()
+        .filter(value -> value.name().equals(attribute))
+        .findFirst()
+        .map(value -> value.intValue() != null ? (Object) value.intValue()
+            : value.doubleValue() != null ? (Object) value.doubleValue() : value.textValue())
+        .orElse(null);
   }
 
   static WorkflowExecutionInfo info(VisibilityRecord row) {

@@ -103,6 +103,28 @@ class TimerQueueTest {
     assertThat(fired).containsOnlyKeys(7L);
   }
 
+  @Test
+  void rowsOfTimersWhoseExecutionIsGoneAreDeleted() throws Exception {
+    long now = clock.millis();
+    List<TimerRecord> timers = List.of(timer(1, now + 50), timer(2, now + 60), timer(3, now + 70));
+    store(timers);
+    CountDownLatch allFired = new CountDownLatch(timers.size());
+    TimerTarget executionGone = timer -> {
+      allFired.countDown();
+      return TimerTarget.Fired.EXECUTION_GONE;
+    };
+    try (TimerQueue queue = new TimerQueue(0, database.stores().timers(), clock, executionGone, firing, SMALL,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+      queue.start();
+      assertThat(allFired.await(10, TimeUnit.SECONDS)).as("all timers fired").isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!database.stores().timers().readTimers(0, -1, -1, Long.MAX_VALUE, 100).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(database.stores().timers().readTimers(0, -1, -1, Long.MAX_VALUE, 100)).as("rows of timers of gone executions").isEmpty();
+    }
+  }
+
   private TimerQueue queue(CountDownLatch latch) {
     TimerTarget target = timer -> {
       if (fired.putIfAbsent(timer.timerId(), clock.millis()) != null) {
@@ -111,6 +133,7 @@ class TimerQueueTest {
       // As the history engine does: the row goes away in the transaction that applies the timer.
       database.stores().timers().deleteTimers(0, List.of(timer.timerId())).join();
       latch.countDown();
+      return TimerTarget.Fired.HANDLED;
     };
     return new TimerQueue(0, database.stores().timers(), clock, target, firing, SMALL, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }

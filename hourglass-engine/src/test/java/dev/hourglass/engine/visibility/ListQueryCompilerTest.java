@@ -38,8 +38,18 @@ class ListQueryCompilerTest {
   @Test
   void valuesNeverEnterTheSqlText() {
     CompiledQuery query = compileVisible("WorkflowId = 'x'' OR 1=1 --' OR WorkflowId STARTS_WITH 'abc'");
-    assertThat(query.condition()).isEqualTo("(v.workflow_id = ? OR (v.workflow_id >= ? AND substr(v.workflow_id, 1, ?) = ?))");
-    assertThat(query.parameters()).containsExactly("x' OR 1=1 --", "abc", 3, "abc");
+    assertThat(query.condition()).isEqualTo(
+        "(v.workflow_id = ? OR (v.workflow_id >= ? AND v.workflow_id < ? AND substr(v.workflow_id, 1, ?) = ?))");
+    assertThat(query.parameters()).containsExactly("x' OR 1=1 --", "abc", "abd", 3, "abc");
+  }
+
+  @Test
+  void aPrefixIsARangeClosedAfterItsLastCharacter() {
+    assertThat(ListQueryCompiler.prefixUpperBound("wf-07")).contains("wf-08");
+    assertThat(ListQueryCompiler.prefixUpperBound("a\uD7FF")).contains("a\uE000");
+    assertThat(ListQueryCompiler.prefixUpperBound("a" + new String(Character.toChars(Character.MAX_CODE_POINT)))).contains("b");
+    assertThat(ListQueryCompiler.prefixUpperBound(new String(Character.toChars(Character.MAX_CODE_POINT)))).isEmpty();
+    assertThat(ListQueryCompiler.prefixUpperBound("")).isEmpty();
   }
 
   @Test
@@ -64,6 +74,13 @@ class ListQueryCompilerTest {
         .containsExactly(new SortColumn("close_order", false), new SortColumn("workflow_id", true));
     assertThat(compileVisible("GROUP BY ExecutionStatus").groupByStatus()).isTrue();
     assertInvalid("ORDER BY ParentWorkflowId", "ORDER BY ParentWorkflowId is not supported", "position 10");
+    assertThat(compileVisible("ORDER BY Count DESC, Price, Paid, Due, Color DESC, StartTime").order()).containsExactly(
+        new SortColumn("int_value", true, Optional.of("Count")), new SortColumn("double_value", false, Optional.of("Price")),
+        new SortColumn("int_value", false, Optional.of("Paid")), new SortColumn("int_value", false, Optional.of("Due")),
+        new SortColumn("text_value", true, Optional.of("Color")), new SortColumn("start_time", false));
+    assertInvalid("ORDER BY Note", "unable to sort by field of Text type, use field of type Keyword", "position 10");
+    assertInvalid("ORDER BY Color, Tags DESC", "unable to sort by field of KeywordList type, use field of type Keyword", "position 17");
+    assertInvalid("ORDER BY Missing", "unknown search attribute Missing", "position 10");
     assertInvalid("GROUP BY WorkflowType", "GROUP BY is supported only on ExecutionStatus", "position 10");
   }
 

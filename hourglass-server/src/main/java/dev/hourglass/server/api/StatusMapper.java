@@ -98,6 +98,11 @@ final class StatusMapper {
     if (cause instanceof UnavailableException || cause instanceof ShardOwnershipLostException || cause instanceof ConditionFailedException) {
       return status(Code.UNAVAILABLE, cause.getMessage(), null);
     }
+    if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+      // The engine's pools have unbounded queues: they reject only once shut down, when the
+      // process stops or hands its shards over. The caller should retry (elsewhere).
+      return status(Code.UNAVAILABLE, "this Hourglass process is stopping or handing its shards over; retry", null);
+    }
     String errorId = UUID.randomUUID().toString();
     log.atError().addKeyValue("errorId", errorId).setCause(cause).log("internal error");
     return status(Code.INTERNAL, "Internal error (id " + errorId + "); the server log has the details.", null);

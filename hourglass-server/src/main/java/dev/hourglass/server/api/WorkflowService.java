@@ -66,9 +66,23 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   private final MatchingEngine matching;
   private final String serverVersion;
   private final VisibilityService visibility;
+  private final ClusterFacts cluster;
+
+  /**
+   * What GetClusterInfo reports of this server.
+   *
+   * @param historyShardCount the database's shard count
+   * @param persistenceStore {@code sqlite} or {@code postgresql}; visibility lives in the same database
+   */
+  public record ClusterFacts(int historyShardCount, String persistenceStore) {
+    public ClusterFacts {
+      requireNonNull(persistenceStore, "persistenceStore is null");
+    }
+  }
 
   public WorkflowService(NamespaceRegistry namespaces, HistoryEngine history, MatchingEngine matching, String serverVersion,
-      VisibilityService visibility) {
+      VisibilityService visibility, ClusterFacts cluster) {
+    this.cluster = requireNonNull(cluster, "cluster is null");
     this.namespaces = requireNonNull(namespaces, "namespaces is null");
     this.history = requireNonNull(history, "history is null");
     this.matching = requireNonNull(matching, "matching is null");
@@ -99,9 +113,9 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
         .setClusterName("active")
         .setClusterId("hourglass")
         .setServerVersion(serverVersion)
-        .setHistoryShardCount(1)
-        .setPersistenceStore("sqlite")
-        .setVisibilityStore("sqlite")
+        .setHistoryShardCount(cluster.historyShardCount())
+        .setPersistenceStore(cluster.persistenceStore())
+        .setVisibilityStore(cluster.persistenceStore())
         .build());
   }
 
@@ -730,7 +744,7 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
     Rpc.async(observer, () -> {
       Namespace namespace = namespaces.byName(request.getNamespace());
       Validation.requireTaskQueue(request.getTaskQueue());
-      return Rpc.map(matching.pollNexusTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity()),
+      return Rpc.map(matching.pollNexusTask(namespace.id(), request.getTaskQueue().getName(), new PollerInfo(request.getIdentity(), request.getWorkerInstanceKey()),
               pollTimeout(), history::recordNexusTaskStarted),
           task -> task.orElse(PollNexusTaskQueueResponse.getDefaultInstance()));
     });
@@ -953,13 +967,24 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   @Override
   public void listSchedules(ListSchedulesRequest request, StreamObserver<ListSchedulesResponse> observer) {
     Rpc.unary(observer, () -> {
-      if (!request.getQuery().isBlank()) {
-        throw new dev.hourglass.common.InvalidArgumentException("ListSchedules with a query is not supported by this Hourglass version; "
-            + "list without one (see docs/schedules.md).");
+      String namespaceId = namespaces.byName(request.getNamespace()).id();
+      if (request.getQuery().isBlank()) {
+        // Every schedule, in id order, from the current-run index.
+        return history.listSchedules(namespaceId, request.getMaximumPageSize(), request.getNextPageToken());
       }
-      return history.listSchedules(namespaces.byName(request.getNamespace()).id(), request.getMaximumPageSize(),
-          request.getNextPageToken());
+      // Filtered: through visibility, as Temporal lists schedules (the scheduler executions' rows).
+      VisibilityService.Page page = visibility.listSchedules(namespaceId, request.getQuery(), HistoryEngine.schedulerWorkflowIdPrefix(),
+          request.getMaximumPageSize(), request.getNextPageToken());
+      return history.listSchedules(namespaceId, page.executions(), page.nextPageToken());
     });
+  }
+
+  @Override
+  public void countSchedules(CountSchedulesRequest request, StreamObserver<CountSchedulesResponse> observer) {
+    Rpc.unary(observer, () -> CountSchedulesResponse.newBuilder()
+        .setCount(visibility.countSchedules(namespaces.byName(request.getNamespace()).id(), request.getQuery(),
+            HistoryEngine.schedulerWorkflowIdPrefix()))
+        .build());
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.hourglass.server.management;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.hourglass.engine.shard.ShardController;
+import dev.hourglass.server.cluster.ClusterMembership;
 import dev.hourglass.store.Database;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Whether this server can do its work now: the store answers a trivial query within a short
- * timeout, and the server owns shards. Answers {@code GET /health/ready} and drives the gRPC
+ * timeout, and the server owns the shards or (a standby of a cluster) knows the active process to
+ * forward calls to; during a failover, when no process owns them, it is not ready. Answers {@code GET /health/ready} and drives the gRPC
  * health service's status.
  */
 public final class Readiness {
@@ -19,22 +20,23 @@ public final class Readiness {
   static final Duration STORE_TIMEOUT = Duration.ofSeconds(2);
 
   private final Database database;
-  private final ShardController shards;
+  private final ClusterMembership membership;
 
-  public Readiness(Database database, ShardController shards) {
+  public Readiness(Database database, ClusterMembership membership) {
     this.database = requireNonNull(database, "database is null");
-    this.shards = requireNonNull(shards, "shards is null");
+    this.membership = requireNonNull(membership, "membership is null");
   }
 
   public Report check() {
     List<String> problems = new ArrayList<>();
     Optional<String> store = database.checkHealth(STORE_TIMEOUT);
     store.ifPresent(problem -> problems.add("store: " + problem));
-    int owned = shards.ownedShardCount();
-    if (owned == 0) {
-      problems.add("shards: this process owns none of the " + shards.shardCount() + " shards");
+    int shardCount = membership.shardCount();
+    int owned = membership.ownsShards() ? shardCount : 0;
+    if (owned == 0 && membership.view().forwardTarget().isEmpty()) {
+      problems.add("shards: no Hourglass process owns the " + shardCount + " shards (failover in progress)");
     }
-    return new Report(problems.isEmpty(), problems, owned, shards.shardCount());
+    return new Report(problems.isEmpty(), problems, owned, shardCount);
   }
 
   /**

@@ -65,19 +65,21 @@ public final class PostgresDatabase implements Database {
   private final HikariDataSource writerPool;
   private final ShardWriters writer;
   private final HikariDataSource readers;
+  private final HikariDataSource clusterPool;
   private final DatabaseAvailability availability;
   private final ReadQueries reads;
   private final Stores stores;
 
   private PostgresDatabase(StoreConfig.Postgres config, HikariDataSource writerPool, ShardWriters writer, HikariDataSource readers,
-      DatabaseAvailability availability) {
+      HikariDataSource clusterPool, DatabaseAvailability availability) {
     this.config = config;
     this.writerPool = writerPool;
     this.writer = writer;
     this.readers = readers;
+    this.clusterPool = clusterPool;
     this.availability = availability;
     this.reads = new ReadQueries(readers, availability);
-    this.stores = SqlStores.stores(reads, writer);
+    this.stores = SqlStores.stores(reads, writer, LeaseTransactions.onPool(clusterPool), SqlDialect.postgresql());
   }
 
   /** {@link #open(StoreConfig.Postgres, MeterRegistry)} with the store's metrics kept nowhere (tests). */
@@ -96,6 +98,7 @@ public final class PostgresDatabase implements Database {
     requireNonNull(metrics, "metrics is null");
     HikariDataSource writerPool = null;
     HikariDataSource readers = null;
+    HikariDataSource clusterPool = null;
     DatabaseAvailability availability = null;
     try {
       // Flyway opens connections of its own (one for its lock, one to migrate): not the pool's.
@@ -104,6 +107,7 @@ public final class PostgresDatabase implements Database {
           .connectRetries(0), SqlDialect.postgresql(), config.location());
       writerPool = pool(config, "hourglass-pg-writers", WRITERS, false, metrics);
       readers = pool(config, "hourglass-pg-readers", READER_POOL_SIZE, true, metrics);
+      clusterPool = clusterPool(config, metrics);
       HikariDataSource writerConnections = writerPool;
       HikariDataSource readerConnections = readers;
       availability = new DatabaseAvailability("the PostgreSQL database " + config.location(), () -> probe(config), () -> {
@@ -124,12 +128,12 @@ public final class PostgresDatabase implements Database {
       }
       ShardWriters writer = new ShardWriters(writers);
       log.atInfo().addKeyValue("url", config.location()).addKeyValue("user", config.user()).log("PostgreSQL store opened");
-      return new PostgresDatabase(config, writerPool, writer, readers, availability);
+      return new PostgresDatabase(config, writerPool, writer, readers, clusterPool, availability);
     } catch (HikariPool.PoolInitializationException | SQLException | FlywayException e) {
-      closeQuietly(readers, writerPool, availability);
+      closeQuietly(clusterPool, readers, writerPool, availability);
       throw new FailedPreconditionException(describe(config, e));
     } catch (RuntimeException e) {
-      closeQuietly(readers, writerPool, availability);
+      closeQuietly(clusterPool, readers, writerPool, availability);
       throw e;
     }
   }
@@ -148,7 +152,27 @@ public final class PostgresDatabase implements Database {
     }
   }
 
+  /**
+   * Two connections for heartbeats and shard leases, apart from the writers and readers so load
+   * cannot delay a renewal. Their statements are bounded to 2 s: a renewal that hangs on a lock or
+   * a dead network must fail well within the 5 s lease, so the next one (a second later) can
+   * still succeed (the watchdog gives the shards up anyway if none does).
+   */
+  private static HikariDataSource clusterPool(StoreConfig.Postgres config, MeterRegistry metrics) {
+    HikariConfig hikari = configuration(config, "hourglass-pg-cluster", 2, false, metrics);
+    hikari.addDataSourceProperty("options", "-c statement_timeout=2s");
+    hikari.addDataSourceProperty("socketTimeout", "3");
+    hikari.setConnectionTimeout(2_000);
+    hikari.setValidationTimeout(1_000);
+    return new HikariDataSource(hikari);
+  }
+
   private static HikariDataSource pool(StoreConfig.Postgres config, String name, int size, boolean autoCommit, MeterRegistry metrics) {
+    return new HikariDataSource(configuration(config, name, size, autoCommit, metrics));
+  }
+
+  private static HikariConfig configuration(StoreConfig.Postgres config, String name, int size, boolean autoCommit,
+      MeterRegistry metrics) {
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(config.jdbcUrl());
     hikari.setUsername(config.user());
@@ -166,7 +190,7 @@ public final class PostgresDatabase implements Database {
     hikari.addDataSourceProperty("tcpKeepAlive", "true");
     // hikaricp_connections_* series, by pool name.
     hikari.setMetricRegistry(metrics);
-    return new HikariDataSource(hikari);
+    return hikari;
   }
 
   /** One line naming the database and what is wrong with reaching it, without a stack trace. */
@@ -227,14 +251,19 @@ public final class PostgresDatabase implements Database {
   public void close() {
     availability.close();
     writer.close();
+    clusterPool.close();
     readers.close();
     writerPool.close();
     log.atInfo().addKeyValue("url", config.location()).log("PostgreSQL store closed");
   }
 
-  private static void closeQuietly(HikariDataSource readers, HikariDataSource writerPool, DatabaseAvailability availability) {
+  private static void closeQuietly(HikariDataSource clusterPool, HikariDataSource readers, HikariDataSource writerPool,
+      DatabaseAvailability availability) {
     if (availability != null) {
       availability.close();
+    }
+    if (clusterPool != null) {
+      clusterPool.close();
     }
     if (readers != null) {
       readers.close();

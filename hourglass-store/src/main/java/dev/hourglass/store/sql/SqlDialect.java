@@ -16,6 +16,17 @@ interface SqlDialect {
   /** Flyway location of this dialect's migrations. */
   String migrationLocation();
 
+  /** Prefix that makes a query answer its plan, one step per row in the column {@link #planColumn}. */
+  String explainPrefix();
+
+  int planColumn();
+
+  /** The database's clock in milliseconds since the epoch: lease and heartbeat times are all on it. */
+  String nowMillis();
+
+  /** Appended to a read inside a write transaction that must hold the rows it read until commit. */
+  String forUpdate();
+
   static SqlDialect postgresql() {
     return new SqlDialect() {
       @Override
@@ -34,6 +45,27 @@ interface SqlDialect {
       @Override
       public String migrationLocation() {
         return "classpath:db/migration/postgresql";
+      }
+
+      @Override
+      public String explainPrefix() {
+        return "EXPLAIN ";
+      }
+
+      @Override
+      public int planColumn() {
+        return 1;
+      }
+
+      @Override
+      public String nowMillis() {
+        // clock_timestamp(), not now(): now() is the transaction's start, and a batch may be long.
+        return "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+      }
+
+      @Override
+      public String forUpdate() {
+        return " FOR UPDATE";
       }
     };
   }
@@ -57,6 +89,28 @@ interface SqlDialect {
       @Override
       public String migrationLocation() {
         return "classpath:db/migration/sqlite";
+      }
+
+      @Override
+      public String explainPrefix() {
+        return "EXPLAIN QUERY PLAN ";
+      }
+
+      @Override
+      public int planColumn() {
+        // id, parent, notused, detail
+        return 4;
+      }
+
+      @Override
+      public String nowMillis() {
+        return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+      }
+
+      @Override
+      public String forUpdate() {
+        // One writer at a time: what the transaction read cannot change under it.
+        return "";
       }
     };
   }

@@ -30,14 +30,14 @@ public final class SqlStores {
   }
 
   /** The store interfaces over one database's readers and writer, the same for both dialects. */
-  static Stores stores(ReadQueries reads, ShardWriters writer) {
+  static Stores stores(ReadQueries reads, ShardWriters writer, LeaseTransactions leases, SqlDialect dialect) {
     return new Stores(
         new SqlExecutionStore(reads, writer),
         new SqlTaskStore(reads, writer),
         new SqlTimerStore(reads, writer),
         new SqlNamespaceStore(reads, writer),
-        new SqlShardStore(reads, writer),
-        new SqlVisibilityStore(reads, writer),
+        new SqlShardStore(reads, writer, leases, dialect),
+        new SqlVisibilityStore(reads, writer, dialect),
         new SqlNexusEndpointStore(reads, writer));
   }
 }

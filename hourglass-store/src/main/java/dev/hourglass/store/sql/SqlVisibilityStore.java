@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
@@ -30,39 +31,134 @@ final class SqlVisibilityStore implements VisibilityStore {
 
   private final ReadQueries reads;
   private final ShardWriters writer;
+  private final SqlDialect dialect;
 
-  SqlVisibilityStore(ReadQueries reads, ShardWriters writer) {
+  SqlVisibilityStore(ReadQueries reads, ShardWriters writer, SqlDialect dialect) {
     this.reads = requireNonNull(reads, "reads is null");
     this.writer = requireNonNull(writer, "writer is null");
+    this.dialect = requireNonNull(dialect, "dialect is null");
   }
 
   @Override
   public List<VisibilityRecord> list(VisibilityQuery query, int limit) {
     List<Object> parameters = new ArrayList<>();
     String sql = listSql(query, limit, parameters);
-    return reads.list(sql, statement -> bind(statement, parameters), SqlVisibilityStore::record);
+    return reads.list(sql, statement -> bind(statement, parameters), row -> record(row, query.order()));
   }
 
-  /** The page query; fills {@code parameters} with the values of its placeholders. */
+  /**
+   * The page query; fills {@code parameters} with the values of its placeholders. A search
+   * attribute in the order is joined (its first value, {@code seq = 0}) and selected after the
+   * row's columns, so the engine can put it into the next page's token.
+   */
   static String listSql(VisibilityQuery query, int limit, List<Object> parameters) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(VisibilitySql.COLUMNS).append(" FROM visibility v");
-    appendWhere(sql, parameters, query);
-    query.after().ifPresent(after -> appendKeyset(sql, parameters, query.order(), after));
-    sql.append(" ORDER BY ");
-    for (SortColumn column : query.order()) {
-      sql.append("v.").append(column(column)).append(column.descending() ? " DESC, " : ", ");
+    List<SortColumn> order = query.order();
+    StringBuilder sql = new StringBuilder("SELECT ").append(VisibilitySql.COLUMNS);
+    for (int i = 0; i < order.size(); i++) {
+      if (order.get(i).attribute().isPresent()) {
+        sql.append(", o").append(i).append('.').append(column(order.get(i)));
+      }
     }
-    sql.append("v.run_id").append(lastDescending(query.order()) ? " DESC" : "").append(" LIMIT ?");
+    sql.append(" FROM visibility v");
+    for (int i = 0; i < order.size(); i++) {
+      if (order.get(i).attribute().isPresent()) {
+        String alias = "o" + i;
+        sql.append(" LEFT JOIN visibility_search_attributes ").append(alias).append(" ON ").append(alias)
+            .append(".namespace_id = v.namespace_id AND ").append(alias).append(".run_id = v.run_id AND ")
+            .append(alias).append(".name = ? AND ").append(alias).append(".seq = 0");
+        parameters.add(order.get(i).attribute().get());
+      }
+    }
+    appendWhere(sql, parameters, query);
+    List<SortKey> keys = sortKeys(order);
+    query.after().ifPresent(after -> appendKeyset(sql, parameters, keys, keyValues(order, after)));
+    sql.append(" ORDER BY ");
+    for (int i = 0; i < keys.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(keys.get(i).expression()).append(keys.get(i).descending() ? " DESC" : "");
+    }
+    sql.append(" LIMIT ?");
     parameters.add((long) limit);
     return sql.toString();
+  }
+
+  /** One expression of the SQL order; the values of a keyset page compare against them. */
+  private record SortKey(String expression, boolean descending) {}
+
+  /**
+   * The order as SQL expressions, run id last. A search attribute is two keys: whether the run
+   * lacks it (ascending, so those runs come last in either direction) and its value with a
+   * placeholder for the missing ones, so that every key is non-null and the keyset condition
+   * can compare with {@code =}, {@code <} and {@code >} alone.
+   */
+  private static List<SortKey> sortKeys(List<SortColumn> order) {
+    List<SortKey> keys = new ArrayList<>();
+    for (int i = 0; i < order.size(); i++) {
+      SortColumn column = order.get(i);
+      if (column.attribute().isPresent()) {
+        String value = "o" + i + "." + column(column);
+        keys.add(new SortKey("(CASE WHEN o" + i + ".run_id IS NULL THEN 1 ELSE 0 END)", false));
+        keys.add(new SortKey("COALESCE(" + value + ", " + (column.column().equals("text_value") ? "''" : "0") + ")",
+            column.descending()));
+      } else {
+        keys.add(new SortKey("v." + column(column), column.descending()));
+      }
+    }
+    keys.add(new SortKey("v.run_id", lastDescending(order)));
+    return keys;
+  }
+
+  /** The page position ({@code after}: one value per sort column, then the run id) as values of the sort keys. */
+  private static List<Object> keyValues(List<SortColumn> order, List<Object> after) {
+    List<Object> values = new ArrayList<>();
+    for (int i = 0; i < order.size(); i++) {
+      Object value = after.get(i);
+      if (order.get(i).attribute().isPresent()) {
+        values.add(value == null ? 1L : 0L);
+        values.add(value != null ? value : missingPlaceholder(order.get(i)));
+      } else {
+        values.add(value);
+      }
+    }
+    values.add(after.get(order.size()));
+    return values;
+  }
+
+  private static Object missingPlaceholder(SortColumn column) {
+    return switch (column.column()) {
+      case "text_value" -> "";
+      case "double_value" -> 0.0;
+      default -> 0L;
+    };
   }
 
   @Override
   public long count(VisibilityQuery query) {
     List<Object> parameters = new ArrayList<>();
+    String sql = countSql(query, parameters);
+    return reads.list(sql, statement -> bind(statement, parameters), row -> row.getLong(1)).get(0);
+  }
+
+  private static String countSql(VisibilityQuery query, List<Object> parameters) {
     StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM visibility v");
     appendWhere(sql, parameters, query);
-    return reads.list(sql.toString(), statement -> bind(statement, parameters), row -> row.getLong(1)).get(0);
+    return sql.toString();
+  }
+
+  @Override
+  public void load(List<VisibilityRecord> records) {
+    await(writer.submit(session -> {
+      for (VisibilityRecord record : records) {
+        upsert(session, record);
+      }
+    }));
+  }
+
+  @Override
+  public List<String> explain(VisibilityQuery query, boolean count, int limit) {
+    List<Object> parameters = new ArrayList<>();
+    String sql = count ? countSql(query, parameters) : listSql(query, limit, parameters);
+    return reads.list(dialect.explainPrefix() + sql, statement -> bind(statement, parameters),
+        row -> row.getString(dialect.planColumn()));
   }
 
   @Override
@@ -180,12 +276,15 @@ final class SqlVisibilityStore implements VisibilityStore {
   }
 
   /**
-   * Rows strictly after {@code after} in the order: (k1, ..., kn, run_id) compared
-   * lexicographically, written out as ORs (row-value comparison cannot mix directions).
+   * Rows strictly after the position {@code after} (the values of {@code keys}), compared
+   * lexicographically, written out as ORs (row-value comparison cannot mix directions), behind a
+   * redundant bound on the first key alone ({@code k1 <= ?} descending). The bound is what lets
+   * the database seek to the position in the index: neither SQLite nor PostgreSQL derives an
+   * index range from the ORs, and without it a deep page walked the index from the first row.
    */
-  private static void appendKeyset(StringBuilder sql, List<Object> parameters, List<SortColumn> order, List<Object> after) {
-    List<SortColumn> keys = new ArrayList<>(order);
-    keys.add(new SortColumn("run_id", lastDescending(order)));
+  private static void appendKeyset(StringBuilder sql, List<Object> parameters, List<SortKey> keys, List<Object> after) {
+    sql.append(" AND ").append(keys.get(0).expression()).append(keys.get(0).descending() ? " <= ?" : " >= ?");
+    parameters.add(after.get(0));
     sql.append(" AND (");
     for (int i = 0; i < keys.size(); i++) {
       if (i > 0) {
@@ -193,10 +292,10 @@ final class SqlVisibilityStore implements VisibilityStore {
       }
       sql.append('(');
       for (int j = 0; j < i; j++) {
-        sql.append("v.").append(column(keys.get(j))).append(" = ? AND ");
+        sql.append(keys.get(j).expression()).append(" = ? AND ");
         parameters.add(after.get(j));
       }
-      sql.append("v.").append(column(keys.get(i))).append(keys.get(i).descending() ? " < ?" : " > ?").append(')');
+      sql.append(keys.get(i).expression()).append(keys.get(i).descending() ? " < ?" : " > ?").append(')');
       parameters.add(after.get(i));
     }
     sql.append(')');
@@ -231,14 +330,38 @@ final class SqlVisibilityStore implements VisibilityStore {
     }
   }
 
-  private static VisibilityRecord record(ResultSet row) throws SQLException {
+  /** A row of the page; {@code values} holds the row's values of the search attributes in the order. */
+  private static VisibilityRecord record(ResultSet row, List<SortColumn> order) throws SQLException {
     long closeTime = row.getLong(8);
     if (row.wasNull()) {
       closeTime = 0;
     }
+    List<SearchAttributeValue> orderValues = new ArrayList<>();
+    int next = 20;
+    for (SortColumn column : order) {
+      if (column.attribute().isPresent()) {
+        orderValue(row, next++, column).ifPresent(orderValues::add);
+      }
+    }
     return new VisibilityRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getInt(5), row.getLong(6),
         row.getLong(7), closeTime, row.getString(9), row.getLong(10), row.getLong(11), text(row, 12),
-        text(row, 13), text(row, 14), text(row, 15), text(row, 16), row.getString(17), bytes(row, 18), bytes(row, 19), List.of());
+        text(row, 13), text(row, 14), text(row, 15), text(row, 16), row.getString(17), bytes(row, 18), bytes(row, 19), orderValues);
+  }
+
+  /** The selected value of an order attribute; empty when the run does not have the attribute. */
+  private static Optional<SearchAttributeValue> orderValue(ResultSet row, int index, SortColumn column) throws SQLException {
+    String name = column.attribute().get();
+    return switch (column.column()) {
+      case "int_value" -> {
+        long value = row.getLong(index);
+        yield row.wasNull() ? Optional.empty() : Optional.of(SearchAttributeValue.ofInt(name, 0, value));
+      }
+      case "double_value" -> {
+        double value = row.getDouble(index);
+        yield row.wasNull() ? Optional.empty() : Optional.of(SearchAttributeValue.ofDouble(name, 0, value));
+      }
+      default -> Optional.ofNullable(row.getString(index)).map(value -> SearchAttributeValue.ofText(name, 0, value));
+    };
   }
 
   private static String text(ResultSet row, int column) throws SQLException {

@@ -63,7 +63,7 @@ public final class SqliteDatabase implements Database {
     this.readers = readers;
     this.availability = availability;
     this.reads = new ReadQueries(readers, availability);
-    this.stores = SqlStores.stores(reads, writer);
+    this.stores = SqlStores.stores(reads, writer, LeaseTransactions.onWriter(writer), SqlDialect.sqlite());
   }
 
   /** {@link #open(Path, MeterRegistry)} with the store's metrics kept nowhere (tests). */

@@ -83,7 +83,7 @@ final class WriterSession {
       log.atError().addKeyValue("shardId", shardId).addKeyValue("storedRangeId", storedRangeId)
           .addKeyValue("heldRangeId", heldRangeId)
           .log("shard {} was taken by another Hourglass process on the same database; this process no longer writes it "
-              + "and answers UNAVAILABLE for its workflows (restart it to take shards again)", shardId);
+              + "and answers UNAVAILABLE for its workflows", shardId);
     }
   }
 

@@ -69,6 +69,40 @@ class SqliteVisibilityTest {
   }
 
   @Test
+  void aSearchAttributeOrdersWithMissingValuesLastAndPagesOneRowAtATime() {
+    // run-a and run-d tie on 2, run-c and run-e lack the attribute.
+    long[] sizes = {2, 7, -1, 2, -1, 3};
+    for (int i = 0; i < sizes.length; i++) {
+      String runId = "run-" + (char) ('a' + i);
+      write(runId, 1_000L * i, 5_000L, sizes[i] < 0 ? List.of() : List.of(SearchAttributeValue.ofInt("Size", 0, sizes[i]),
+          SearchAttributeValue.ofText("Other", 0, "x")));
+    }
+    assertThat(pageByPage(new SortColumn("int_value", false, Optional.of("Size"))))
+        .containsExactly("run-a", "run-d", "run-f", "run-b", "run-c", "run-e");
+    assertThat(pageByPage(new SortColumn("int_value", true, Optional.of("Size"))))
+        .containsExactly("run-b", "run-f", "run-d", "run-a", "run-e", "run-c");
+    assertThat(pageByPage(new SortColumn("text_value", true, Optional.of("Missing"))))
+        .containsExactly("run-f", "run-e", "run-d", "run-c", "run-b", "run-a");
+  }
+
+  /** Every run of the namespace by {@code order} (then run id in the same direction), read one row per page. */
+  private List<String> pageByPage(SortColumn order) {
+    List<String> listed = new ArrayList<>();
+    Optional<List<Object>> after = Optional.empty();
+    while (true) {
+      List<VisibilityRecord> page = stores.visibility().list(new VisibilityQuery("ns", "", List.of(), List.of(order), after), 1);
+      if (page.isEmpty()) {
+        return listed;
+      }
+      VisibilityRecord row = page.get(0);
+      listed.add(row.runId());
+      // The value the store read for the order, or null when the run lacks the attribute.
+      Object value = row.values().stream().findFirst().map(SearchAttributeValue::intValue).orElse(null);
+      after = Optional.of(java.util.Arrays.asList(value, row.runId()));
+    }
+  }
+
+  @Test
   void commonFiltersAreAnsweredThroughIndexes() throws Exception {
     assertPlan("v.status = ?", List.of(1L), "USING INDEX visibility_by_status");
     assertPlan("v.workflow_type = ?", List.of("t"), "USING INDEX visibility_by_type");
@@ -80,6 +114,16 @@ class SqliteVisibilityTest {
     assertPlan("v.close_time >= ?", List.of(1L), "USING INDEX visibility_by_");
     assertPlan(CUSTOM, List.of("ns", "Color", "red"), "USING COVERING INDEX visibility_search_attributes_by_text");
     assertPlan("", List.of(), "USING INDEX visibility_by_order");
+  }
+
+  @Test
+  void aDeepPageSeeksToItsPositionInTheIndex() {
+    Optional<List<Object>> after = Optional.of(List.of(5L, 5L, "run"));
+    assertThat(String.join("\n", stores.visibility().explain(new VisibilityQuery("ns", "", List.of(), DEFAULT_ORDER, after), false, 100)))
+        .contains("USING INDEX visibility_by_order (namespace_id=? AND close_order<?)");
+    assertThat(String.join("\n", stores.visibility().explain(
+        new VisibilityQuery("ns", "v.status = ?", List.of(2L), DEFAULT_ORDER, after), false, 100)))
+        .contains("USING INDEX visibility_by_status (namespace_id=? AND status=? AND close_order<?)");
   }
 
   private void assertPlan(String condition, List<Object> parameters, String expectedIndex) throws Exception {

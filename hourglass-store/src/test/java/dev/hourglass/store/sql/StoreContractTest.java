@@ -158,6 +158,44 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aLiveLeaseOfAnotherOwnerIsNotTakenAndAnExpiredOneIs() {
+    java.time.Duration ttl = java.time.Duration.ofMinutes(1);
+    java.util.Map<Integer, Long> held = stores.shards().acquireExpiredLeases("first", 4, ttl, Optional.empty()).orElseThrow();
+    assertThat(held).containsOnlyKeys(0, 1, 2, 3);
+    assertThat(held.get(0)).isGreaterThan(rangeId);
+    assertThat(stores.shards().acquireExpiredLeases("second", 4, ttl, Optional.empty())).as("the first owner's lease is live").isEmpty();
+    java.util.Map<Integer, Long> superseding = stores.shards().acquireExpiredLeases("first-restarted", 4, ttl, Optional.of("first"))
+        .orElseThrow();
+    assertThat(superseding.get(0)).as("a holder known to be dead").isGreaterThan(held.get(0));
+    assertThat(stores.shards().renewLeases("first", held, ttl)).isFalse();
+    held = stores.shards().acquireExpiredLeases("first", 4, ttl, Optional.of("first-restarted")).orElseThrow();
+    assertThat(stores.shards().renewLeases("first", held, ttl)).isTrue();
+    assertThat(stores.shards().clusterState().liveLease()).get().extracting(dev.hourglass.store.ShardLease::owner).isEqualTo("first");
+
+    stores.shards().releaseLeases("first", held);
+    java.util.Map<Integer, Long> taken = stores.shards().acquireExpiredLeases("second", 4, ttl, Optional.empty()).orElseThrow();
+    assertThat(taken.get(0)).isGreaterThan(held.get(0));
+    assertThat(stores.shards().renewLeases("first", held, ttl)).as("the first owner's range ids moved on").isFalse();
+    ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
+    ExecutionWrite stale = new ExecutionWrite(held.get(0), record(key, 1), 0, Optional.empty(), List.of(), List.of(), List.of(),
+        List.of(), List.of());
+    assertThatThrownBy(() -> stores.executions().write(stale).join()).hasCauseInstanceOf(ShardOwnershipLostException.class);
+  }
+
+  @Test
+  void membersHeartbeatAndLeave() {
+    stores.shards().heartbeat("a", "127.0.0.1:1", java.time.Duration.ofMinutes(10));
+    stores.shards().heartbeat("b", "127.0.0.1:2", java.time.Duration.ofMinutes(10));
+    stores.shards().heartbeat("a", "127.0.0.1:3", java.time.Duration.ofMinutes(10));
+    dev.hourglass.store.ClusterState state = stores.shards().clusterState();
+    assertThat(state.liveMembers(60_000)).extracting(dev.hourglass.store.ClusterMember::address)
+        .containsExactlyInAnyOrder("127.0.0.1:3", "127.0.0.1:2");
+    assertThat(state.members()).allMatch(member -> Math.abs(state.databaseNowMillis() - member.heartbeatAtMillis()) < 60_000);
+    stores.shards().leave("a");
+    assertThat(stores.shards().clusterState().members()).extracting(dev.hourglass.store.ClusterMember::memberId).containsExactly("b");
+  }
+
+  @Test
   void timersAreReadInFireTimeOrderWindowByWindow() {
     ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
     List<TimerRecord> timers = new ArrayList<>();
