@@ -13,6 +13,7 @@ import dev.hourglass.engine.visibility.RetentionSweeper;
 import dev.hourglass.engine.visibility.SearchAttributeRegistry;
 import dev.hourglass.engine.visibility.VisibilityService;
 import dev.hourglass.server.api.ClientFeatures;
+import dev.hourglass.server.api.MessageSizeLimit;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.server.cluster.TermCalls;
@@ -104,7 +105,7 @@ public final class EngineInstance implements AutoCloseable {
       List<ServerServiceDefinition> services = List.of(
           ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, HourglassServer.VERSION, visibility,
               new WorkflowService.ClusterFacts(rangeIds.size(), options.store() instanceof StoreConfig.Postgres ? "postgresql" : "sqlite")),
-              new ClientFeatures(), calls),
+              new ClientFeatures(), new MessageSizeLimit(), calls),
           ServerInterceptors.intercept(new OperatorService(namespaces, searchAttributes, nexusEndpoints), calls));
       return new EngineInstance(shards, matching, calls, services, executors);
     } catch (RuntimeException e) {

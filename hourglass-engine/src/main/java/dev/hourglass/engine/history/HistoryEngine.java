@@ -415,6 +415,13 @@ public final class HistoryEngine {
     TaskToken token = workflowTaskToken(taskToken);
     updater.update(token.execution(), mutation -> {
       startedWorkflowTask(mutation.state(), token);
+      if (cause == WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE) {
+        // The worker's completion was over the request size limit: retrying would produce it again.
+        // Temporal fails the task as a forced close and terminates the run, naming the cause.
+        workflowTasks.failForClose(mutation, failure, identity);
+        WorkflowCloser.terminate(mutation, workflowTasks, cause.name(), null, ChildWorkflows.SERVER_IDENTITY);
+        return null;
+      }
       workflowTasks.fail(mutation, cause, failure, identity);
       return null;
     });

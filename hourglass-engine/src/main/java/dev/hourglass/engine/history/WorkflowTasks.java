@@ -299,8 +299,19 @@ final class WorkflowTasks {
    * unless new events arrived meanwhile, which reset the attempt to 1 as in Temporal.
    */
   void fail(ExecutionMutation mutation, WorkflowTaskFailedCause cause, Failure failure, String identity) {
-    MutableState state = mutation.state();
-    WorkflowTaskInfo task = state.workflowTask;
+    WorkflowTaskInfo task = mutation.state().workflowTask;
+    recordFailure(mutation, task, cause, failure, identity);
+    retryAfterFailure(mutation, task);
+  }
+
+  /** The running workflow task fails because the run is being closed under it: no retry follows. */
+  void failForClose(ExecutionMutation mutation, Failure failure, String identity) {
+    recordFailure(mutation, mutation.state().workflowTask, WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+        failure, identity);
+  }
+
+  private static void recordFailure(ExecutionMutation mutation, WorkflowTaskInfo task, WorkflowTaskFailedCause cause, Failure failure,
+      String identity) {
     if (!task.isTransient()) {
       mutation.append(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, event -> {
         WorkflowTaskFailedEventAttributes.Builder attributes = WorkflowTaskFailedEventAttributes.newBuilder()
@@ -314,7 +325,6 @@ final class WorkflowTasks {
         event.setWorkflowTaskFailedEventAttributes(attributes);
       });
     }
-    retryAfterFailure(mutation, task);
   }
 
   /** The running workflow task exceeded its start-to-close timeout. */
