@@ -137,6 +137,8 @@ class ScheduleIT {
     assertThat(workflowId).matches("digest-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     assertThat(sdk.client().newUntypedWorkflowStub(workflowId).getResult(String.class)).isEqualTo("sent " + workflowId);
     assertThat(description.getInfo().getNextActionTimes()).hasSize(10);
+    // No catch-up window was given: describe shows the one in force, Temporal's one-year default.
+    assertThat(description.getSchedule().getPolicy().getCatchupWindow()).isEqualTo(Duration.ofDays(365));
 
     List<String> listed = schedules.listSchedules().map(ScheduleListDescription::getScheduleId).collect(Collectors.toList());
     assertThat(listed).containsExactly("every-second");

@@ -696,7 +696,12 @@ final class Schedules {
     if (catchup != 0 && catchup < MIN_CATCHUP_WINDOW_MILLIS) {
       throw new InvalidArgumentException("The schedule's catchup window must be at least 10 seconds.");
     }
-    return schedule.toBuilder().setSpec(ScheduleSpecs.compile(schedule.getSpec())).build();
+    io.temporal.api.schedule.v1.Schedule.Builder normalized = schedule.toBuilder().setSpec(ScheduleSpecs.compile(schedule.getSpec()));
+    if (catchup == 0) {
+      // Temporal's describe shows the window in force: its one-year default when none was given.
+      normalized.getPoliciesBuilder().setCatchupWindow(Durations.fromMillis(DEFAULT_CATCHUP_WINDOW_MILLIS));
+    }
+    return normalized.build();
   }
 
   private static long catchupWindowMillis(SchedulePolicies policies) {
