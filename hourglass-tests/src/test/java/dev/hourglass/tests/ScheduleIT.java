@@ -150,6 +150,30 @@ class ScheduleIT {
   }
 
   @Test
+  void anActionsSearchAttributesSentWithoutTypesAreDescribedWithTheirRegisteredTypes() {
+    // A schedule created through the raw API (another SDK, the CLI) may leave the type metadata out.
+    io.temporal.api.common.v1.Payload untyped = io.temporal.api.common.v1.Payload.newBuilder()
+        .putMetadata("encoding", com.google.protobuf.ByteString.copyFromUtf8("json/plain"))
+        .setData(com.google.protobuf.ByteString.copyFromUtf8("\"team-raw\"")).build();
+    sdk.service().blockingStub().createSchedule(io.temporal.api.workflowservice.v1.CreateScheduleRequest.newBuilder()
+        .setNamespace("default").setScheduleId("raw").setRequestId(java.util.UUID.randomUUID().toString())
+        .setSchedule(io.temporal.api.schedule.v1.Schedule.newBuilder()
+            .setSpec(io.temporal.api.schedule.v1.ScheduleSpec.newBuilder().addCronString("0 0 1 1 *"))
+            .setAction(io.temporal.api.schedule.v1.ScheduleAction.newBuilder().setStartWorkflow(
+                io.temporal.api.workflow.v1.NewWorkflowExecutionInfo.newBuilder()
+                    .setWorkflowId("raw-wf")
+                    .setWorkflowType(io.temporal.api.common.v1.WorkflowType.newBuilder().setName("DigestWorkflow"))
+                    .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(TASK_QUEUE))
+                    .setSearchAttributes(io.temporal.api.common.v1.SearchAttributes.newBuilder()
+                        .putIndexedFields("CustomKeywordField", untyped)))))
+        .build());
+
+    ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) schedules.getHandle("raw").describe().getSchedule().getAction();
+    assertThat(action.getOptions().getTypedSearchAttributes().get(SearchAttributeKey.forKeyword("CustomKeywordField")))
+        .isEqualTo("team-raw");
+  }
+
+  @Test
   void listSchedulesWithAQueryFiltersOnPausedStateCustomAttributesAndScheduleId() {
     SearchAttributeKey<String> team = SearchAttributeKey.forKeyword("CustomKeywordField");
     ScheduleHandle alpha = schedules.createSchedule("alpha", schedule(yearly(), "now", null, null), ScheduleOptions.newBuilder()

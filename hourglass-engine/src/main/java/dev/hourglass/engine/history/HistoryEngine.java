@@ -93,7 +93,7 @@ public final class HistoryEngine {
     this.externalRequests = new ExternalRequests(store, updater, workflowTasks, signals, namespaces);
     this.updates = new Updates(updater, reader, workflowTasks, scheduler);
     this.resets = new Resets(updater, reader, workflowTasks, activities);
-    this.schedules = new Schedules(store, updater, starter, workflowTasks, signals);
+    this.schedules = new Schedules(store, updater, starter, workflowTasks, signals, searchAttributes);
     this.nexusOperations = new NexusOperations(updater, workflowTasks, reader, nexusEndpoints, namespaces);
     this.completion = new WorkflowTaskCompletion(workflowTasks, activities, starter, children, externalRequests, outcomes, updates,
         searchAttributes, nexusOperations);

@@ -14,6 +14,7 @@ import dev.hourglass.common.WorkflowAlreadyStartedException;
 import dev.hourglass.common.WorkflowKey;
 import dev.hourglass.engine.schedule.ScheduleSpecs;
 import dev.hourglass.engine.schedule.ScheduleTimes;
+import dev.hourglass.engine.visibility.SearchAttributeValidator;
 import dev.hourglass.store.CurrentExecution;
 import dev.hourglass.store.ExecutionStore;
 import dev.hourglass.store.TimerRecord;
@@ -75,13 +76,16 @@ final class Schedules {
   private static final int MAX_BUFFER = 1_000;
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
+  private final SearchAttributeValidator searchAttributes;
   private final ExecutionStore store;
   private final ExecutionUpdater updater;
   private final WorkflowStarter starter;
   private final WorkflowTasks workflowTasks;
   private final Signals signals;
 
-  Schedules(ExecutionStore store, ExecutionUpdater updater, WorkflowStarter starter, WorkflowTasks workflowTasks, Signals signals) {
+  Schedules(ExecutionStore store, ExecutionUpdater updater, WorkflowStarter starter, WorkflowTasks workflowTasks, Signals signals,
+      SearchAttributeValidator searchAttributes) {
+    this.searchAttributes = requireNonNull(searchAttributes, "searchAttributes is null");
     this.store = requireNonNull(store, "store is null");
     this.updater = requireNonNull(updater, "updater is null");
     this.starter = requireNonNull(starter, "starter is null");
@@ -96,7 +100,7 @@ final class Schedules {
   /** CreateSchedule: returns the conflict token. */
   ByteString create(String namespaceId, CreateRequest request) {
     requireScheduleId(request.scheduleId());
-    Schedule schedule = validated(request.schedule());
+    Schedule schedule = validated(namespaceId, request.schedule());
     WorkflowKey workflow = new WorkflowKey(namespaceId, WORKFLOW_ID_PREFIX + request.scheduleId());
     Optional<CurrentExecution> current = store.getCurrentExecution(workflow);
     if (current.isPresent() && current.get().status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING_VALUE) {
@@ -166,7 +170,7 @@ final class Schedules {
 
   /** UpdateSchedule: replaces the schedule; with a conflict token, only if nobody changed it since. */
   void update(String namespaceId, String scheduleId, Schedule schedule, ByteString conflictToken, SearchAttributes searchAttributes) {
-    Schedule validated = validated(schedule);
+    Schedule validated = validated(namespaceId, schedule);
     updater.update(resolve(namespaceId, scheduleId), mutation -> {
       ScheduleState state = runningSchedule(mutation.state());
       if (!conflictToken.isEmpty() && !conflictToken.equals(token(state.conflictToken))) {
@@ -675,7 +679,7 @@ final class Schedules {
   }
 
   /** The schedule with its spec compiled; INVALID_ARGUMENT for what Temporal rejects. */
-  private static Schedule validated(Schedule schedule) {
+  private Schedule validated(String namespaceId, Schedule schedule) {
     if (!schedule.getAction().hasStartWorkflow()) {
       throw new InvalidArgumentException("The schedule's action must start a workflow.");
     }
@@ -697,6 +701,11 @@ final class Schedules {
       throw new InvalidArgumentException("The schedule's catchup window must be at least 10 seconds.");
     }
     io.temporal.api.schedule.v1.Schedule.Builder normalized = schedule.toBuilder().setSpec(ScheduleSpecs.compile(schedule.getSpec()));
+    if (workflow.hasSearchAttributes()) {
+      // Checked as a start's are, and typed: describe shows each attribute with its type, as Temporal does.
+      normalized.getActionBuilder().getStartWorkflowBuilder()
+          .setSearchAttributes(searchAttributes.validate(namespaceId, workflow.getSearchAttributes()));
+    }
     if (catchup == 0) {
       // Temporal's describe shows the window in force: its one-year default when none was given.
       normalized.getPoliciesBuilder().setCatchupWindow(Durations.fromMillis(DEFAULT_CATCHUP_WINDOW_MILLIS));
