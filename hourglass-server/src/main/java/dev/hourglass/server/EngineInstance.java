@@ -30,11 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -77,11 +73,11 @@ public final class EngineInstance implements AutoCloseable {
     try {
       // Task starts and timer fires each wait for a group commit (milliseconds): enough threads
       // to keep the writer's batches full, bounded so a burst queues instead of spawning.
-      ExecutorService matchingExecutor = pool("hourglass-matching", 64);
-      ExecutorService timerExecutor = pool("hourglass-timer-fire", 32);
-      ScheduledThreadPoolExecutor scheduler = scheduler("hourglass-scheduler", 2);
+      ExecutorService matchingExecutor = ServerThreads.pool("hourglass-matching", 64);
+      ExecutorService timerExecutor = ServerThreads.pool("hourglass-timer-fire", 32);
+      ScheduledThreadPoolExecutor scheduler = ServerThreads.scheduler("hourglass-scheduler", 2);
       // Retention deletes wait for commits: a thread of their own, never the shared scheduler's.
-      ScheduledThreadPoolExecutor retention = scheduler("hourglass-retention", 1);
+      ScheduledThreadPoolExecutor retention = ServerThreads.scheduler("hourglass-retention", 1);
       executors.addAll(List.of(matchingExecutor, timerExecutor, scheduler, retention));
 
       NamespaceRegistry namespaces = new NamespaceRegistry(stores.namespaces());
@@ -141,40 +137,9 @@ public final class EngineInstance implements AutoCloseable {
     shards.close();
     calls.closeAll(Status.UNAVAILABLE.withDescription(
         "this Hourglass process no longer owns the shards; retry: another process takes them over"));
-    executors.forEach(ExecutorService::shutdown);
-    for (ExecutorService executor : executors) {
-      try {
-        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-          executor.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        executor.shutdownNow();
-      }
-    }
+    ServerThreads.shutdown(executors);
   }
 
-  private static ExecutorService pool(String name, int maxThreads) {
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        threads(name));
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
-  }
 
-  private static ScheduledThreadPoolExecutor scheduler(String name, int threads) {
-    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(threads, threads(name));
-    // At shutdown, pending long-poll deadlines need not run: their calls are answered anyway.
-    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    scheduler.setRemoveOnCancelPolicy(true);
-    return scheduler;
-  }
 
-  static ThreadFactory threads(String name) {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
 }

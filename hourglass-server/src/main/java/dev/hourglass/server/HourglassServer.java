@@ -28,9 +28,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -101,7 +98,7 @@ public final class HourglassServer implements AutoCloseable {
     try {
       Stores stores = database.stores();
       Clock clock = Clock.systemUTC();
-      ExecutorService grpcExecutor = pool("hourglass-grpc", 200);
+      ExecutorService grpcExecutor = ServerThreads.pool("hourglass-grpc", 200);
       started.add(grpcExecutor::shutdownNow);
       String memberId = memberId();
       java.util.function.Function<java.util.Map<Integer, Long>, EngineInstance> engines =
@@ -234,16 +231,7 @@ public final class HourglassServer implements AutoCloseable {
     return false;
   }
 
-  private static ExecutorService pool(String name, int maxThreads) {
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        threads(name));
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
-  }
 
-  private static ThreadFactory threads(String name) {
-    return EngineInstance.threads(name);
-  }
 
   /** Unique per process run: pid@host (for operators) and a random suffix (pids are reused). */
   private static String memberId() {
@@ -303,16 +291,7 @@ public final class HourglassServer implements AutoCloseable {
     }
     membership.close();
     forwarder.close();
-    executors.forEach(ExecutorService::shutdown);
-    for (ExecutorService executor : executors) {
-      try {
-        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-          executor.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    ServerThreads.shutdown(executors);
     database.close();
     closeManagement(management, metrics);
     log.atInfo().addKeyValue("address", target()).log("Hourglass server stopped");
