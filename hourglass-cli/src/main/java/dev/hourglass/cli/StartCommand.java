@@ -82,12 +82,8 @@ final class StartCommand implements Callable<Integer> {
   @Mixin
   private UiFlags uiFlags = new UiFlags();
 
-  @Option(names = "--management-port", paramLabel = "PORT", description = "Port of the HTTP management endpoints /metrics, /health/live and /health/ready, on the same address; 0 picks a free one, -1 serves none (default: the gRPC port + 2000, 9233).")
-  private Integer managementPort;
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class, completionCandidates = LogFormat.Candidates.class,
-      description = "Log output: ${COMPLETION-CANDIDATES}; json is one object per line with key-values as fields (env: " + LogFormat.ENV + "; default: text).")
-  private LogFormat logFormat;
+  @Mixin
+  private OperationsFlags operations = new OperationsFlags();
 
   // Hidden, as in start-dev: fixed for the life of a database; for benchmarks.
   @Option(names = "--shards", hidden = true, paramLabel = "COUNT", description = "Number of history shards (default: 16).")
@@ -133,7 +129,7 @@ final class StartCommand implements Callable<Integer> {
           store,
           extraNamespaces(first(Optional.ofNullable(namespaces), Optional.ofNullable(fileServer.namespaces())).orElse(List.of())),
           first(Optional.ofNullable(shards), Optional.ofNullable(fileServer.shards())).orElse(defaults.shardCount()),
-          first(Optional.ofNullable(managementPort), Optional.ofNullable(fileServer.managementPort()))
+          first(Optional.ofNullable(operations.managementPort()), Optional.ofNullable(fileServer.managementPort()))
               .orElse(ServerOptions.defaultManagementPort(grpcPort)),
           first(Optional.ofNullable(advertiseAddress), env(ENV_ADVERTISE_ADDRESS), Optional.ofNullable(fileServer.advertiseAddress()))
               .orElse(""));
@@ -171,10 +167,10 @@ final class StartCommand implements Callable<Integer> {
 
   private LogFormat logFormat(ServerConfigFile file) {
     try {
-      if (logFormat == null && env(LogFormat.ENV).isEmpty() && file.logFormat() != null) {
+      if (operations.logFormat() == null && env(LogFormat.ENV).isEmpty() && file.logFormat() != null) {
         return new LogFormat.Converter().convert(file.logFormat());
       }
-      return LogFormat.resolve(logFormat, environment);
+      return LogFormat.resolve(operations.logFormat(), environment);
     } catch (RuntimeException e) {
       throw usage("Invalid log format (" + LogFormat.ENV + " or logFormat in the config file): " + e.getMessage());
     }

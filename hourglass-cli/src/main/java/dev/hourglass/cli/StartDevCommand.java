@@ -56,12 +56,8 @@ final class StartDevCommand implements Callable<Integer> {
   @Mixin
   private UiFlags uiFlags = new UiFlags();
 
-  @Option(names = "--management-port", paramLabel = "PORT", description = "Port of the HTTP management endpoints /metrics, /health/live and /health/ready, on the same address; 0 picks a free one, -1 serves none (default: the gRPC port + 2000, 9233).")
-  private Integer managementPort;
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class, completionCandidates = LogFormat.Candidates.class,
-      description = "Log output: ${COMPLETION-CANDIDATES}; json is one object per line with key-values as fields (env: " + LogFormat.ENV + "; default: text).")
-  private LogFormat logFormat;
+  @Mixin
+  private OperationsFlags operations = new OperationsFlags();
 
   // Hidden: the shard count is fixed for the life of a database, and the default suits one
   // process; it is here for benchmarks, not for day-to-day use.
@@ -103,14 +99,14 @@ final class StartDevCommand implements Callable<Integer> {
     UiSettings ui;
     try {
       server = new ServerOptions(ip, port, dbFile, extraNamespaces, shards)
-          .withManagementPort(managementPort != null ? managementPort : ServerOptions.defaultManagementPort(port));
+          .withManagementPort(operations.managementPort() != null ? operations.managementPort() : ServerOptions.defaultManagementPort(port));
       ui = uiFlags.settings();
     } catch (IllegalArgumentException e) {
       // ServerOptions owns the limits (port range, shard count); report them as a usage error.
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
     try {
-      return new StartDevOptions(server, logLevel, LogFormat.resolve(logFormat, environment), ui);
+      return new StartDevOptions(server, logLevel, LogFormat.resolve(operations.logFormat(), environment), ui);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }

@@ -83,10 +83,8 @@ final class UpCommand implements Callable<Integer> {
       description = "SQLite file of the embedded server, created when missing; relative to the working directory (default: ${DEFAULT-VALUE}).")
   private Path dbFilename = ServerOptions.defaults().dbFile();
 
-  @Option(names = "--management-port", paramLabel = "PORT",
-      description = "Port of the embedded server's /metrics, /health/live and /health/ready; 0 picks a free one, -1 serves none "
-          + "(default: the server port + 2000, 9233).")
-  private Integer managementPort;
+  @Mixin
+  private OperationsFlags operations = new OperationsFlags();
 
   @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevel.Converter.class, completionCandidates = LogLevel.Candidates.class,
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -94,10 +92,6 @@ final class UpCommand implements Callable<Integer> {
 
   @Mixin
   private UiFlags uiFlags = new UiFlags();
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", converter = LogFormat.Converter.class, completionCandidates = LogFormat.Candidates.class,
-      description = "Log output: ${COMPLETION-CANDIDATES}; json is one object per line with key-values as fields (env: " + LogFormat.ENV + "; default: text).")
-  private LogFormat logFormat;
 
   private final Path workingDirectory;
   private final Map<String, String> environment;
@@ -132,7 +126,7 @@ final class UpCommand implements Callable<Integer> {
     Path dbFile = workingDirectory.resolve(dbFilename).toAbsolutePath().normalize();
     try {
       ServerOptions server = ServerOptions.defaults().withIp(ip).withPort(serverPort).withDbFile(dbFile)
-          .withManagementPort(managementPort != null ? managementPort : ServerOptions.defaultManagementPort(serverPort));
+          .withManagementPort(operations.managementPort() != null ? operations.managementPort() : ServerOptions.defaultManagementPort(serverPort));
       TimerSystemOptions system = defaults
           .withRole(resolvedRole)
           .withApiAddress(ip)
@@ -141,7 +135,7 @@ final class UpCommand implements Callable<Integer> {
           .withEmbeddedServer(server)
           .withNamespace(flagOrEnv(namespace, ENV_NAMESPACE).orElse(defaults.namespace()))
           .withTaskQueue(flagOrEnv(taskQueue, ENV_TASK_QUEUE).orElse(defaults.taskQueue()));
-      return new UpOptions(system, logLevel, LogFormat.resolve(logFormat, environment), uiFlags.settings());
+      return new UpOptions(system, logLevel, LogFormat.resolve(operations.logFormat(), environment), uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
