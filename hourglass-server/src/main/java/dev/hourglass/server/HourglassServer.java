@@ -108,7 +108,7 @@ public final class HourglassServer implements AutoCloseable {
           ? ClusterMembership.single(stores.shards(), memberId, options.shardCount(), engines)
           : ClusterMembership.leased(stores.shards(), memberId, options.shardCount(), LeaseSettings.defaults(), engines);
       started.add(membership);
-      Forwarder forwarder = new Forwarder(membership);
+      Forwarder forwarder = new Forwarder(membership, database);
       started.add(forwarder);
       ClusterInfoService clusterInfo = new ClusterInfoService(membership, options.shardCount(), database.location());
       // After a store outage, the current term's timer queues and task queues read the store again.

@@ -2,6 +2,7 @@ package dev.hourglass.server.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.store.Database;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
@@ -51,11 +52,16 @@ public final class Forwarder implements AutoCloseable {
     }
   };
 
+  /** How long a call without an active process waits to learn whether the store is the reason. */
+  private static final java.time.Duration STORE_CHECK_TIMEOUT = java.time.Duration.ofSeconds(1);
+
   private final ClusterMembership membership;
+  private final Database database;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  public Forwarder(ClusterMembership membership) {
+  public Forwarder(ClusterMembership membership, Database database) {
     this.membership = requireNonNull(membership, "membership is null");
+    this.database = requireNonNull(database, "database is null");
   }
 
   ServerCallHandler<byte[], byte[]> handler(MethodDescriptor<byte[], byte[]> method) {
@@ -70,7 +76,7 @@ public final class Forwarder implements AutoCloseable {
       String description = headers.containsKey(FORWARDED)
           ? "this Hourglass process (" + view.self() + ") was forwarded a call by " + headers.get(FORWARDED)
               + " but does not own the shards; failover in progress, retry"
-          : "no Hourglass process owns the shards yet; failover in progress, retry";
+          : noActiveProcess();
       serverCall.close(Status.UNAVAILABLE.withDescription(description), new Metadata());
       return new ServerCall.Listener<>() {};
     }
@@ -122,6 +128,16 @@ public final class Forwarder implements AutoCloseable {
         clientCall.cancel("the caller cancelled the call", null);
       }
     };
+  }
+
+  /**
+   * Why no process serves the call. A process that cannot reach the database gives its shards up
+   * before its lease expires: then the database is the reason to name, not a failover.
+   */
+  private String noActiveProcess() {
+    return database.checkHealth(STORE_CHECK_TIMEOUT)
+        .map(problem -> problem + "; no Hourglass process can own the shards until it answers, retry")
+        .orElse("no Hourglass process owns the shards yet; failover in progress, retry");
   }
 
   private ManagedChannel channel(String address) {
