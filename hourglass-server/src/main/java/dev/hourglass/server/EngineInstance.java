@@ -2,10 +2,13 @@ package dev.hourglass.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.engine.history.HistoryEngine;
+import dev.hourglass.engine.matching.BacklogFencing;
 import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.nexus.NexusEndpointRegistry;
+import dev.hourglass.engine.shard.ShardContext;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
@@ -84,10 +87,13 @@ public final class EngineInstance implements AutoCloseable {
       namespaces.ensure(ServerOptions.DEFAULT_NAMESPACE);
       options.namespaces().forEach(namespaces::ensure);
 
-      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock, metrics);
       AtomicReference<HistoryEngine> historyRef = new AtomicReference<>();
       TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
-      shards = new ShardController(rangeIds, stores.timers(), clock, timerTarget, timerExecutor, TimerQueueConfig.defaults(), metrics);
+      ShardController shardController =
+          new ShardController(rangeIds, stores.timers(), clock, timerTarget, timerExecutor, TimerQueueConfig.defaults(), metrics);
+      shards = shardController;
+      MatchingEngine matching = new MatchingEngine(stores.tasks(), execution -> fence(shardController, execution), matchingExecutor,
+          scheduler, clock, metrics);
       SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
       VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
       NexusEndpointRegistry nexusEndpoints = new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock);
@@ -111,6 +117,11 @@ public final class EngineInstance implements AutoCloseable {
       executors.forEach(ExecutorService::shutdownNow);
       throw e;
     }
+  }
+
+  private static BacklogFencing.Fence fence(ShardController shards, ExecutionKey execution) {
+    ShardContext shard = shards.shardFor(execution.workflowKey());
+    return new BacklogFencing.Fence(shard.shardId(), shard.rangeId());
   }
 
   /** After a store outage: timer queues and task queues read the store again (see {@code Database#onRecovery}). */

@@ -41,6 +41,7 @@ public final class MatchingEngine {
   private static final Duration SHUT_DOWN_WORKER_MEMORY = Duration.ofSeconds(30);
 
   private final TaskStore store;
+  private final BacklogFencing fencing;
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
@@ -56,8 +57,10 @@ public final class MatchingEngine {
 
   private record ShutDownWorker(String namespaceId, String workerInstanceKey) {}
 
-  public MatchingEngine(TaskStore store, Executor executor, ScheduledExecutorService scheduler, Clock clock, MeterRegistry metrics) {
+  public MatchingEngine(TaskStore store, BacklogFencing fencing, Executor executor, ScheduledExecutorService scheduler, Clock clock,
+      MeterRegistry metrics) {
     this.store = requireNonNull(store, "store is null");
+    this.fencing = requireNonNull(fencing, "fencing is null");
     this.executor = requireNonNull(executor, "executor is null");
     this.scheduler = requireNonNull(scheduler, "scheduler is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -250,14 +253,14 @@ public final class MatchingEngine {
 
 
   private TaskQueue<PollWorkflowTaskQueueResponse> workflowQueue(TaskQueueKey key) {
-    return workflowQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, workflowScheduleToStart));
+    return workflowQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, fencing, executor, clock, workflowScheduleToStart));
   }
 
   private TaskQueue<PollActivityTaskQueueResponse> activityQueue(TaskQueueKey key) {
-    return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, activityScheduleToStart));
+    return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, fencing, executor, clock, activityScheduleToStart));
   }
 
   private TaskQueue<PollNexusTaskQueueResponse> nexusQueue(TaskQueueKey key) {
-    return nexusQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, nexusScheduleToStart));
+    return nexusQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, fencing, executor, clock, nexusScheduleToStart));
   }
 }

@@ -46,7 +46,7 @@ public final class ShardController implements AutoCloseable {
         .mapToObj(shardId -> {
           Long rangeId = requireNonNull(rangeIds.get(shardId), () -> "no range id for shard " + shardId);
           acquisitions.increment();
-          TimerQueue timers = new TimerQueue(shardId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig, metrics);
+          TimerQueue timers = new TimerQueue(shardId, rangeId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig, metrics);
           return new ShardContext(shardId, rangeId, timers);
         })
         .toList();
