@@ -20,7 +20,6 @@ import dev.hourglass.server.api.MessageSizeLimit;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.server.cluster.TermCalls;
-import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import io.grpc.ServerInterceptors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,8 +104,7 @@ public final class EngineInstance implements AutoCloseable {
 
       TermCalls calls = new TermCalls();
       List<ServerServiceDefinition> services = List.of(
-          ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, HourglassServer.VERSION, visibility,
-              new WorkflowService.ClusterFacts(rangeIds.size(), options.store() instanceof StoreConfig.Postgres ? "postgresql" : "sqlite")),
+          ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, visibility),
               new ClientFeatures(), new MessageSizeLimit(), calls),
           ServerInterceptors.intercept(new OperatorService(namespaces, searchAttributes, nexusEndpoints), calls));
       return new EngineInstance(shards, matching, calls, services, executors);
@@ -150,7 +148,4 @@ public final class EngineInstance implements AutoCloseable {
         "this Hourglass process no longer owns the shards; retry: another process takes them over"));
     ServerThreads.shutdown(executors);
   }
-
-
-
 }
