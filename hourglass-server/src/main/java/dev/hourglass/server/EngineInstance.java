@@ -144,6 +144,7 @@ public final class EngineInstance implements AutoCloseable {
       return;
     }
     shards.close();
+    matching.close();
     calls.closeAll(Status.UNAVAILABLE.withDescription(
         "this Hourglass process no longer owns the shards; retry: another process takes them over"));
     ServerThreads.shutdown(executors);
