@@ -90,6 +90,7 @@ class ClusterTermsIT {
     await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(management.sample("task_queue_store_backlog_queues{task_type=\"workflow\"}"))
         .as("the new term's task queue, not the first term's (which had none)").isEqualTo(1));
     assertThat(management.sample("shard_acquisitions_total")).isEqualTo(2 * SHARDS);
+    assertThat(management.sample("shard_losses_total")).isEqualTo(SHARDS);
   }
 
   private HourglassServer start(int shardCount) {
