@@ -2,10 +2,13 @@ package dev.hourglass.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.ExecutionKey;
 import dev.hourglass.engine.history.HistoryEngine;
+import dev.hourglass.engine.matching.BacklogFencing;
 import dev.hourglass.engine.matching.MatchingEngine;
 import dev.hourglass.engine.namespace.NamespaceRegistry;
 import dev.hourglass.engine.nexus.NexusEndpointRegistry;
+import dev.hourglass.engine.shard.ShardContext;
 import dev.hourglass.engine.shard.ShardController;
 import dev.hourglass.engine.timer.TimerQueueConfig;
 import dev.hourglass.engine.timer.TimerTarget;
@@ -17,7 +20,6 @@ import dev.hourglass.server.api.MessageSizeLimit;
 import dev.hourglass.server.api.OperatorService;
 import dev.hourglass.server.api.WorkflowService;
 import dev.hourglass.server.cluster.TermCalls;
-import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import io.grpc.ServerInterceptors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -84,10 +86,13 @@ public final class EngineInstance implements AutoCloseable {
       namespaces.ensure(ServerOptions.DEFAULT_NAMESPACE);
       options.namespaces().forEach(namespaces::ensure);
 
-      MatchingEngine matching = new MatchingEngine(stores.tasks(), matchingExecutor, scheduler, clock, metrics);
       AtomicReference<HistoryEngine> historyRef = new AtomicReference<>();
       TimerTarget timerTarget = timer -> historyRef.get().fireTimer(timer);
-      shards = new ShardController(rangeIds, stores.timers(), clock, timerTarget, timerExecutor, TimerQueueConfig.defaults(), metrics);
+      ShardController shardController =
+          new ShardController(rangeIds, stores.timers(), clock, timerTarget, timerExecutor, TimerQueueConfig.defaults(), metrics);
+      shards = shardController;
+      MatchingEngine matching = new MatchingEngine(stores.tasks(), execution -> fence(shardController, execution), matchingExecutor,
+          scheduler, clock, metrics);
       SearchAttributeRegistry searchAttributes = new SearchAttributeRegistry(stores.visibility());
       VisibilityService visibility = new VisibilityService(stores.visibility(), searchAttributes);
       NexusEndpointRegistry nexusEndpoints = new NexusEndpointRegistry(stores.nexusEndpoints(), namespaces, clock);
@@ -99,8 +104,7 @@ public final class EngineInstance implements AutoCloseable {
 
       TermCalls calls = new TermCalls();
       List<ServerServiceDefinition> services = List.of(
-          ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, HourglassServer.VERSION, visibility,
-              new WorkflowService.ClusterFacts(rangeIds.size(), options.store() instanceof StoreConfig.Postgres ? "postgresql" : "sqlite")),
+          ServerInterceptors.intercept(new WorkflowService(namespaces, history, matching, visibility),
               new ClientFeatures(), new MessageSizeLimit(), calls),
           ServerInterceptors.intercept(new OperatorService(namespaces, searchAttributes, nexusEndpoints), calls));
       return new EngineInstance(shards, matching, calls, services, executors);
@@ -111,6 +115,11 @@ public final class EngineInstance implements AutoCloseable {
       executors.forEach(ExecutorService::shutdownNow);
       throw e;
     }
+  }
+
+  private static BacklogFencing.Fence fence(ShardController shards, ExecutionKey execution) {
+    ShardContext shard = shards.shardFor(execution.workflowKey());
+    return new BacklogFencing.Fence(shard.shardId(), shard.rangeId());
   }
 
   /** After a store outage: timer queues and task queues read the store again (see {@code Database#onRecovery}). */
@@ -135,11 +144,9 @@ public final class EngineInstance implements AutoCloseable {
       return;
     }
     shards.close();
+    matching.close();
     calls.closeAll(Status.UNAVAILABLE.withDescription(
         "this Hourglass process no longer owns the shards; retry: another process takes them over"));
     ServerThreads.shutdown(executors);
   }
-
-
-
 }

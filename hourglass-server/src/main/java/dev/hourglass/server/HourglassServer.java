@@ -3,6 +3,7 @@ package dev.hourglass.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.common.FailedPreconditionException;
+import dev.hourglass.server.api.SystemInfoService;
 import dev.hourglass.server.cluster.ClusterInfoService;
 import dev.hourglass.server.cluster.ClusterMembership;
 import dev.hourglass.server.cluster.Forwarder;
@@ -110,7 +111,9 @@ public final class HourglassServer implements AutoCloseable {
       started.add(membership);
       Forwarder forwarder = new Forwarder(membership, database);
       started.add(forwarder);
-      ClusterInfoService clusterInfo = new ClusterInfoService(membership, options.shardCount(), database.location());
+      ClusterInfoService clusterInfo = new ClusterInfoService(membership, database.location());
+      SystemInfoService systemInfo = new SystemInfoService(VERSION, membership::shardCount,
+          options.store() instanceof StoreConfig.Postgres ? "postgresql" : "sqlite");
       // After a store outage, the current term's timer queues and task queues read the store again.
       database.onRecovery(() -> membership.engine().ifPresent(EngineInstance::rescan));
 
@@ -118,8 +121,9 @@ public final class HourglassServer implements AutoCloseable {
       Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
           .addService(health.getHealthService())
           .intercept(new RpcMetricsInterceptor(metrics.registry()))
-          // WorkflowService and OperatorService are looked up per call: this term's engine, or the active process.
-          .fallbackHandlerRegistry(new RequestRouter(membership, forwarder, List.of(clusterInfo.definition())))
+          // WorkflowService and OperatorService are looked up per call: this term's engine, or the active process;
+          // cluster and system info are this process's own answers.
+          .fallbackHandlerRegistry(new RequestRouter(membership, forwarder, List.of(clusterInfo.definition(), systemInfo.definition())))
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .executor(grpcExecutor)
           .build();

@@ -8,6 +8,11 @@ public interface TaskStore {
   /** The oldest backlog tasks of one queue, by task id. */
   List<TaskRecord> readTasks(String namespaceId, String taskQueue, TaskKind kind, int limit);
 
-  /** Queues a delete of tasks nobody wants any more (their execution moved on). */
-  CompletableFuture<Void> deleteTasks(List<TaskKey> keys);
+  /**
+   * Queues a delete of tasks nobody wants any more (their execution moved on), all of executions
+   * of shard {@code shardId}. Fenced like every write of the shard: fails with
+   * {@code ShardOwnershipLostException}, deleting nothing, when the shard's range id moved on from
+   * {@code rangeId} (another process owns its executions' tasks now).
+   */
+  CompletableFuture<Void> deleteTasks(long rangeId, int shardId, List<TaskKey> keys);
 }

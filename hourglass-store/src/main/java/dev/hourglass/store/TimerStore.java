@@ -11,6 +11,10 @@ public interface TimerStore {
    */
   List<TimerRecord> readTimers(int shardId, long afterFireTimeMillis, long afterTimerId, long beforeMillis, int limit);
 
-  /** Queues a delete of timers that fired into an execution that no longer needed them. */
-  CompletableFuture<Void> deleteTimers(int shardId, List<Long> timerIds);
+  /**
+   * Queues a delete of timers that fired into an execution that no longer needed them. Fenced like
+   * every write of the shard: fails with {@code ShardOwnershipLostException}, deleting nothing,
+   * when the shard's range id moved on from {@code rangeId} (another process owns its rows now).
+   */
+  CompletableFuture<Void> deleteTimers(long rangeId, int shardId, List<Long> timerIds);
 }

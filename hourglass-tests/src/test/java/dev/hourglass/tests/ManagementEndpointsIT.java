@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The management port as a Prometheus scraper and a load balancer's probes see it: after a
- * workflow with an activity and a timer ran, {@code /metrics} has the RPC, matching, timer,
- * store and shard series with values that match what happened; {@code /health/live} and
+ * workflow with an activity and a timer ran, {@code /metrics} has the RPC (latency, errors),
+ * matching (backlog, dispatch latency), timer (lag), store (transaction latency, fencing failures,
+ * conflicts) and shard (acquired, lost) series with values that match what happened; {@code /health/live} and
  * {@code /health/ready} answer 200, and the gRPC health service SERVING.
  */
 @Timeout(120)
@@ -123,6 +124,12 @@ class ManagementEndpointsIT {
     assertThat(management.sample("persistence_available")).isEqualTo(1);
     assertThat(management.sample("persistence_outages_total")).isEqualTo(0);
     assertThat(management.sample("shard_acquisitions_total")).isEqualTo(ServerOptions.DEFAULT_SHARD_COUNT);
+    assertThat(management.sample("shard_losses_total")).as("ownership moves: none while this process runs").isEqualTo(0);
+    // Fencing failures and version conflicts: series present (none expected of one process), so an alert can watch them.
+    assertThat(management.sample("persistence_write_failures_total{reason=\"fenced\"}")).isEqualTo(0);
+    assertThat(management.sample("persistence_write_failures_total{reason=\"conflict\"}")).isGreaterThanOrEqualTo(0);
+    assertThat(management.sample("task_queue_waiting_pollers{task_type=\"workflow\"}")).isGreaterThanOrEqualTo(0);
+    assertThat(management.sample("task_queue_store_backlog_queues{task_type=\"workflow\"}")).isGreaterThanOrEqualTo(0);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
 
     assertThat(management.get("/health/live").status()).isEqualTo(200);

@@ -9,6 +9,7 @@ import dev.hourglass.store.TaskKind;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TaskStore;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
@@ -16,6 +17,7 @@ import io.temporal.api.workflowservice.v1.PollNexusTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,7 @@ public final class MatchingEngine {
   private static final Duration SHUT_DOWN_WORKER_MEMORY = Duration.ofSeconds(30);
 
   private final TaskStore store;
+  private final BacklogFencing fencing;
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
@@ -50,23 +53,29 @@ public final class MatchingEngine {
   private final Timer workflowScheduleToStart;
   private final Timer activityScheduleToStart;
   private final Timer nexusScheduleToStart;
+  private final MeterRegistry metrics;
+  /** This engine's gauges: they read its queues, so they go when it does ({@link #close}). */
+  private final List<Meter> gauges = new ArrayList<>();
   /** Worker instance keys (namespace id, key) of workers that announced their shutdown lately. */
   private final Cache<ShutDownWorker, Boolean> shutDownWorkers =
       Caffeine.newBuilder().expireAfterWrite(SHUT_DOWN_WORKER_MEMORY).maximumSize(10_000).build();
 
   private record ShutDownWorker(String namespaceId, String workerInstanceKey) {}
 
-  public MatchingEngine(TaskStore store, Executor executor, ScheduledExecutorService scheduler, Clock clock, MeterRegistry metrics) {
+  public MatchingEngine(TaskStore store, BacklogFencing fencing, Executor executor, ScheduledExecutorService scheduler, Clock clock,
+      MeterRegistry metrics) {
     this.store = requireNonNull(store, "store is null");
+    this.fencing = requireNonNull(fencing, "fencing is null");
     this.executor = requireNonNull(executor, "executor is null");
     this.scheduler = requireNonNull(scheduler, "scheduler is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
     this.workflowScheduleToStart = scheduleToStart(metrics, "workflow");
     this.activityScheduleToStart = scheduleToStart(metrics, "activity");
     this.nexusScheduleToStart = scheduleToStart(metrics, "nexus");
-    registerQueueGauges(metrics, "workflow", workflowQueues);
-    registerQueueGauges(metrics, "activity", activityQueues);
-    registerQueueGauges(metrics, "nexus", nexusQueues);
+    registerQueueGauges("workflow", workflowQueues);
+    registerQueueGauges("activity", activityQueues);
+    registerQueueGauges("nexus", nexusQueues);
   }
 
   private static Timer scheduleToStart(MeterRegistry metrics, String taskType) {
@@ -78,14 +87,25 @@ public final class MatchingEngine {
         .register(metrics);
   }
 
-  private static void registerQueueGauges(MeterRegistry metrics, String taskType, ConcurrentMap<TaskQueueKey, ? extends TaskQueue<?>> queues) {
-    Gauge.builder("task_queue_buffered_tasks", queues, all -> all.values().stream().mapToInt(TaskQueue::bufferedTasks).sum())
-        .description("Tasks held in memory, ready for the next poller").tag("task_type", taskType).register(metrics);
-    Gauge.builder("task_queue_waiting_pollers", queues, all -> all.values().stream().mapToInt(TaskQueue::waitingPollers).sum())
-        .description("Long polls waiting for a task").tag("task_type", taskType).register(metrics);
-    Gauge.builder("task_queue_store_backlog_queues", queues, all -> all.values().stream().filter(TaskQueue::hasBacklogInStore).count())
+  /**
+   * Registers gauges over this engine's queues. A registry returns the meter already registered
+   * under a name and tags, so an engine of a later ownership term gets its own gauges only because
+   * the previous engine removed its gauges when it closed.
+   */
+  private void registerQueueGauges(String taskType, ConcurrentMap<TaskQueueKey, ? extends TaskQueue<?>> queues) {
+    gauges.add(Gauge.builder("task_queue_buffered_tasks", queues, all -> all.values().stream().mapToInt(TaskQueue::bufferedTasks).sum())
+        .description("Tasks held in memory, ready for the next poller").tag("task_type", taskType).register(metrics));
+    gauges.add(Gauge.builder("task_queue_waiting_pollers", queues, all -> all.values().stream().mapToInt(TaskQueue::waitingPollers).sum())
+        .description("Long polls waiting for a task").tag("task_type", taskType).register(metrics));
+    gauges.add(Gauge.builder("task_queue_store_backlog_queues", queues,
+            all -> all.values().stream().filter(TaskQueue::hasBacklogInStore).count())
         .description("Task queues whose backlog is (or may be) larger than their buffer and is read from the store")
-        .tag("task_type", taskType).register(metrics);
+        .tag("task_type", taskType).register(metrics));
+  }
+
+  /** Ends this engine's ownership term for metrics: its gauges are removed, so the next term's engine registers its own. */
+  public void close() {
+    gauges.forEach(metrics::remove);
   }
 
   /** Every task queue reads its backlog from the store again (after a store outage, see {@link TaskQueue#rescan}). */
@@ -250,14 +270,14 @@ public final class MatchingEngine {
 
 
   private TaskQueue<PollWorkflowTaskQueueResponse> workflowQueue(TaskQueueKey key) {
-    return workflowQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, workflowScheduleToStart));
+    return workflowQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, fencing, executor, clock, workflowScheduleToStart));
   }
 
   private TaskQueue<PollActivityTaskQueueResponse> activityQueue(TaskQueueKey key) {
-    return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, activityScheduleToStart));
+    return activityQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, fencing, executor, clock, activityScheduleToStart));
   }
 
   private TaskQueue<PollNexusTaskQueueResponse> nexusQueue(TaskQueueKey key) {
-    return nexusQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, executor, clock, nexusScheduleToStart));
+    return nexusQueues.computeIfAbsent(key, k -> new TaskQueue<>(k, store, fencing, executor, clock, nexusScheduleToStart));
   }
 }

@@ -2,7 +2,9 @@ package dev.hourglass.engine.matching;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.StoreUnavailableException;
+import dev.hourglass.common.UnavailableException;
 import dev.hourglass.store.TaskKey;
 import dev.hourglass.store.TaskRecord;
 import dev.hourglass.store.TaskStore;
@@ -12,10 +14,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,7 @@ final class TaskQueue<R> {
 
   private final TaskQueueKey key;
   private final TaskStore store;
+  private final BacklogFencing fencing;
   private final Executor executor;
   private final Clock clock;
   /** Task created → started (dispatch latency), shared by the queues of one task type. */
@@ -57,8 +62,8 @@ final class TaskQueue<R> {
   private final Set<Long> known = new HashSet<>();
   /** Ids of buffered tasks that have no backlog row (queries): nothing to delete when they are stale. */
   private final Set<Long> inMemoryOnly = new HashSet<>();
-  /** Keys of stale tasks' rows waiting to be deleted in one batch. */
-  private final List<TaskKey> staleRows = new ArrayList<>();
+  /** Stale tasks whose rows wait to be deleted in one batch. */
+  private final List<TaskRecord> staleRows = new ArrayList<>();
   private final ArrayDeque<Poller<R>> pollers = new ArrayDeque<>();
   private boolean backlogInStore = true;
   private boolean reading;
@@ -71,9 +76,10 @@ final class TaskQueue<R> {
   static final long POLLER_HISTORY_MILLIS = 5 * 60_000;
   private static final int MAX_POLLER_HISTORY = 1_000;
 
-  TaskQueue(TaskQueueKey key, TaskStore store, Executor executor, Clock clock, Timer scheduleToStart) {
+  TaskQueue(TaskQueueKey key, TaskStore store, BacklogFencing fencing, Executor executor, Clock clock, Timer scheduleToStart) {
     this.key = requireNonNull(key, "key is null");
     this.store = requireNonNull(store, "store is null");
+    this.fencing = requireNonNull(fencing, "fencing is null");
     this.executor = requireNonNull(executor, "executor is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.scheduleToStart = requireNonNull(scheduleToStart, "scheduleToStart is null");
@@ -265,7 +271,7 @@ final class TaskQueue<R> {
       } else {
         // Stale task: the poller is still waiting, find it another one.
         if (hasRow) {
-          deleteStaleRow(task.key());
+          deleteStaleRow(task);
         }
         poller.unclaim();
         poll(poller);
@@ -277,9 +283,10 @@ final class TaskQueue<R> {
    * Deletes the row of a task its execution no longer wants (closed, deleted, or moved on to
    * another task), batched with those found meanwhile: the first one queues a delete, later ones
    * join it until it runs. Without this the row would be read again at every backlog read. A
-   * failed delete only leaves the row to be found stale again.
+   * failed delete only leaves the row to be found stale again; a fenced one (another process owns
+   * the execution's shard now) leaves it to that process.
    */
-  private void deleteStaleRow(TaskKey row) {
+  private void deleteStaleRow(TaskRecord row) {
     synchronized (this) {
       staleRows.add(row);
       if (staleRows.size() > 1) {
@@ -294,15 +301,28 @@ final class TaskQueue<R> {
   }
 
   private void deleteStaleRows() {
-    List<TaskKey> batch;
+    List<TaskRecord> batch;
     synchronized (this) {
       batch = List.copyOf(staleRows);
       staleRows.clear();
     }
-    store.deleteTasks(batch).exceptionally(e -> {
-      log.atDebug().addKeyValue("taskQueue", key.name()).setCause(e).log("deleting stale task rows failed");
+    Map<BacklogFencing.Fence, List<TaskKey>> byShard;
+    try {
+      byShard = batch.stream().collect(Collectors.groupingBy(task -> fencing.fence(task.execution()),
+          Collectors.mapping(TaskRecord::key, Collectors.toList())));
+    } catch (UnavailableException shardGone) {
+      log.atDebug().addKeyValue("taskQueue", key.name()).log("stale task rows left to the shard's next owner: this term ended");
+      return;
+    }
+    byShard.forEach((fence, keys) -> store.deleteTasks(fence.rangeId(), fence.shardId(), keys).exceptionally(e -> {
+      if (e instanceof ShardOwnershipLostException) {
+        log.atInfo().addKeyValue("taskQueue", key.name()).addKeyValue("shardId", fence.shardId()).addKeyValue("rows", keys.size())
+            .log("stale task rows not deleted: another process owns their shard now");
+      } else {
+        log.atDebug().addKeyValue("taskQueue", key.name()).setCause(e).log("deleting stale task rows failed");
+      }
       return null;
-    });
+    }));
   }
 
   /** Called with the lock held. */

@@ -31,6 +31,7 @@ public final class ShardController implements AutoCloseable {
 
   private final int shardCount;
   private final List<ShardContext> shards;
+  private final Counter losses;
 
   /**
    * @param rangeIds the range id under which this process holds each shard, for every shard
@@ -41,12 +42,15 @@ public final class ShardController implements AutoCloseable {
     requireNonNull(rangeIds, "rangeIds is null");
     Counter acquisitions = Counter.builder("shard_acquisitions").description("Shards this process acquired (took ownership of)")
         .register(metrics);
+    this.losses = Counter.builder("shard_losses")
+        .description("Shards this process stopped owning: taken by another process, a lease not renewed in time, or released at stop")
+        .register(metrics);
     this.shardCount = rangeIds.size();
     this.shards = IntStream.range(0, shardCount)
         .mapToObj(shardId -> {
           Long rangeId = requireNonNull(rangeIds.get(shardId), () -> "no range id for shard " + shardId);
           acquisitions.increment();
-          TimerQueue timers = new TimerQueue(shardId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig, metrics);
+          TimerQueue timers = new TimerQueue(shardId, rangeId, timerStore, clock, timerTarget, timerFiringExecutor, timerConfig, metrics);
           return new ShardContext(shardId, rangeId, timers);
         })
         .toList();
@@ -103,6 +107,7 @@ public final class ShardController implements AutoCloseable {
   @Override
   public void close() {
     shards.forEach(ShardContext::markLost);
+    losses.increment(shards.size());
     shards.forEach(shard -> shard.timerQueue().close());
   }
 }

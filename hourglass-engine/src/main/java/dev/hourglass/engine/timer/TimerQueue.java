@@ -2,6 +2,7 @@ package dev.hourglass.engine.timer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.StoreUnavailableException;
 import dev.hourglass.store.TimerRecord;
 import dev.hourglass.store.TimerStore;
@@ -51,6 +52,7 @@ public final class TimerQueue implements AutoCloseable {
   private static final long MAX_READ_BACKOFF_MILLIS = 10_000;
 
   private final int shardId;
+  private final long rangeId;
   private final TimerStore store;
   private final Clock clock;
   private final TimerTarget target;
@@ -83,9 +85,11 @@ public final class TimerQueue implements AutoCloseable {
   /** Rows of timers whose execution is gone, waiting to be deleted in one batch; guarded by lock. */
   private final List<Long> orphanRows = new java.util.ArrayList<>();
 
-  public TimerQueue(int shardId, TimerStore store, Clock clock, TimerTarget target, ExecutorService firingExecutor, TimerQueueConfig config,
-      MeterRegistry metrics) {
+  /** @param rangeId the range id this process holds the shard under: the fencing token of the queue's deletes */
+  public TimerQueue(int shardId, long rangeId, TimerStore store, Clock clock, TimerTarget target, ExecutorService firingExecutor,
+      TimerQueueConfig config, MeterRegistry metrics) {
     this.shardId = shardId;
+    this.rangeId = rangeId;
     this.store = requireNonNull(store, "store is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.target = requireNonNull(target, "target is null");
@@ -332,7 +336,8 @@ public final class TimerQueue implements AutoCloseable {
   /**
    * Deletes the row of a timer whose execution is gone, batched with those that come due
    * meanwhile: the first orphan starts a delete, later ones join the batch until it runs. A failed
-   * delete only leaves the row to fire (and be deleted) again after a restart.
+   * delete only leaves the row to fire (and be deleted) again after a restart, or by the shard's
+   * next owner when the delete was fenced.
    */
   private void deleteOrphanRow(long timerId) {
     lock.lock();
@@ -360,8 +365,14 @@ public final class TimerQueue implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    store.deleteTimers(shardId, batch).exceptionally(e -> {
-      log.atDebug().addKeyValue("shardId", shardId).setCause(e).log("deleting timer rows of deleted executions failed");
+    store.deleteTimers(rangeId, shardId, batch).exceptionally(e -> {
+      if (e instanceof ShardOwnershipLostException) {
+        // The shard's new owner fires these rows itself, finds their executions gone and deletes them.
+        log.atInfo().addKeyValue("shardId", shardId).addKeyValue("rows", batch.size())
+            .log("timer rows of deleted executions not deleted: another process owns the shard now");
+      } else {
+        log.atDebug().addKeyValue("shardId", shardId).setCause(e).log("deleting timer rows of deleted executions failed");
+      }
       return null;
     });
   }

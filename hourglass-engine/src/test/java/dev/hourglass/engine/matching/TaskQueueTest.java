@@ -59,7 +59,7 @@ class TaskQueueTest {
       tried.add(task.taskId());
       return task.taskId() == 3 ? Optional.of(task.taskId()) : Optional.empty();
     };
-    TaskQueue<Long> queue = new TaskQueue<>(KEY, database.stores().tasks(), executor, clock,
+    TaskQueue<Long> queue = new TaskQueue<>(KEY, database.stores().tasks(), stale -> new BacklogFencing.Fence(0, rangeId), executor, clock,
         io.micrometer.core.instrument.Timer.builder("schedule_to_start").register(new SimpleMeterRegistry()));
     TaskQueue.Poller<Long> poller = new TaskQueue.Poller<>(new PollerInfo("test"), starter);
     queue.poll(poller);

@@ -97,7 +97,7 @@ class TimerQueueTest {
       queue.add(cancelled);
       queue.add(kept);
       queue.cancel(cancelled.timerId());
-      database.stores().timers().deleteTimers(0, List.of(cancelled.timerId())).join();
+      database.stores().timers().deleteTimers(rangeId, 0, List.of(cancelled.timerId())).join();
       assertThat(oneFired.await(5, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(fired).containsOnlyKeys(7L);
@@ -113,7 +113,7 @@ class TimerQueueTest {
       allFired.countDown();
       return TimerTarget.Fired.EXECUTION_GONE;
     };
-    try (TimerQueue queue = new TimerQueue(0, database.stores().timers(), clock, executionGone, firing, SMALL,
+    try (TimerQueue queue = new TimerQueue(0, rangeId, database.stores().timers(), clock, executionGone, firing, SMALL,
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
       queue.start();
       assertThat(allFired.await(10, TimeUnit.SECONDS)).as("all timers fired").isTrue();
@@ -131,11 +131,11 @@ class TimerQueueTest {
         firedTwice.add(timer.timerId());
       }
       // As the history engine does: the row goes away in the transaction that applies the timer.
-      database.stores().timers().deleteTimers(0, List.of(timer.timerId())).join();
+      database.stores().timers().deleteTimers(rangeId, 0, List.of(timer.timerId())).join();
       latch.countDown();
       return TimerTarget.Fired.HANDLED;
     };
-    return new TimerQueue(0, database.stores().timers(), clock, target, firing, SMALL, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    return new TimerQueue(0, rangeId, database.stores().timers(), clock, target, firing, SMALL, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   private static TimerRecord timer(long id, long fireTimeMillis) {

@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Temporal's {@code WorkflowService} over the engine: validates each request, resolves its
  * namespace, calls history or matching, and answers. Errors become statuses in {@link StatusMapper}.
- * RPCs not overridden here answer UNIMPLEMENTED (docs/compatibility.md lists them).
+ * RPCs not overridden here answer UNIMPLEMENTED (docs/compatibility.md lists them), except
+ * GetSystemInfo and GetClusterInfo, which every process answers itself ({@link SystemInfoService}).
  */
 public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceImplBase {
   /** Temporal's matching long-poll interval: an idle poll is answered empty after this. */
@@ -64,60 +65,16 @@ public final class WorkflowService extends WorkflowServiceGrpc.WorkflowServiceIm
   private final NamespaceRegistry namespaces;
   private final HistoryEngine history;
   private final MatchingEngine matching;
-  private final String serverVersion;
   private final VisibilityService visibility;
-  private final ClusterFacts cluster;
 
-  /**
-   * What GetClusterInfo reports of this server.
-   *
-   * @param historyShardCount the database's shard count
-   * @param persistenceStore {@code sqlite} or {@code postgresql}; visibility lives in the same database
-   */
-  public record ClusterFacts(int historyShardCount, String persistenceStore) {
-    public ClusterFacts {
-      requireNonNull(persistenceStore, "persistenceStore is null");
-    }
-  }
-
-  public WorkflowService(NamespaceRegistry namespaces, HistoryEngine history, MatchingEngine matching, String serverVersion,
-      VisibilityService visibility, ClusterFacts cluster) {
-    this.cluster = requireNonNull(cluster, "cluster is null");
+  public WorkflowService(NamespaceRegistry namespaces, HistoryEngine history, MatchingEngine matching, VisibilityService visibility) {
     this.namespaces = requireNonNull(namespaces, "namespaces is null");
     this.history = requireNonNull(history, "history is null");
     this.matching = requireNonNull(matching, "matching is null");
-    this.serverVersion = requireNonNull(serverVersion, "serverVersion is null");
     this.visibility = requireNonNull(visibility, "visibility is null");
   }
 
-  // ---- cluster and namespaces ----
-
-  @Override
-  public void getSystemInfo(GetSystemInfoRequest request, StreamObserver<GetSystemInfoResponse> observer) {
-    Rpc.unary(observer, () -> GetSystemInfoResponse.newBuilder()
-        .setServerVersion(serverVersion)
-        .setCapabilities(GetSystemInfoResponse.Capabilities.newBuilder()
-            .setSignalAndQueryHeader(true)
-            .setInternalErrorDifferentiation(true)
-            .setActivityFailureIncludeHeartbeat(true)
-            .setEncodedFailureAttributes(true)
-            .setUpsertMemo(true)
-            // The SDK's flags are replayed from WorkflowTaskCompleted.sdk_metadata, which we keep.
-            .setSdkMetadata(true))
-        .build());
-  }
-
-  @Override
-  public void getClusterInfo(GetClusterInfoRequest request, StreamObserver<GetClusterInfoResponse> observer) {
-    Rpc.unary(observer, () -> GetClusterInfoResponse.newBuilder()
-        .setClusterName("active")
-        .setClusterId("hourglass")
-        .setServerVersion(serverVersion)
-        .setHistoryShardCount(cluster.historyShardCount())
-        .setPersistenceStore(cluster.persistenceStore())
-        .setVisibilityStore(cluster.persistenceStore())
-        .build());
-  }
+  // ---- namespaces (GetSystemInfo and GetClusterInfo: SystemInfoService) ----
 
   @Override
   public void registerNamespace(RegisterNamespaceRequest request, StreamObserver<RegisterNamespaceResponse> observer) {

@@ -31,12 +31,10 @@ public final class ClusterInfoService {
       .build();
 
   private final ClusterMembership membership;
-  private final int shardCount;
   private final String store;
 
-  public ClusterInfoService(ClusterMembership membership, int shardCount, String store) {
+  public ClusterInfoService(ClusterMembership membership, String store) {
     this.membership = requireNonNull(membership, "membership is null");
-    this.shardCount = shardCount;
     this.store = requireNonNull(store, "store is null");
   }
 
@@ -69,7 +67,7 @@ public final class ClusterInfoService {
         .putFields("self", text(view.self()))
         .putFields("activeMember", text(activeId))
         .putFields("activeAddress", text(view.active().map(ClusterMember::address).orElse("")))
-        .putFields("historyShardCount", Value.newBuilder().setNumberValue(shardCount).build())
+        .putFields("historyShardCount", Value.newBuilder().setNumberValue(membership.shardCount()).build())
         .putFields("store", text(store))
         .putFields("leaseTtlSeconds", Value.newBuilder().setNumberValue(membership.settings().leaseTtl().toMillis() / 1000.0).build())
         .putFields("members", Value.newBuilder().setListValue(members).build())

@@ -28,7 +28,7 @@ public final class RequestRouter extends HandlerRegistry {
 
   /**
    * @param localServices services this process answers itself whatever its role (cluster
-   *     membership): their methods are never forwarded
+   *     membership, GetSystemInfo and GetClusterInfo): their methods are never forwarded
    */
   public RequestRouter(ClusterMembership membership, Forwarder forwarder, List<ServerServiceDefinition> localServices) {
     this.membership = requireNonNull(membership, "membership is null");

@@ -2,6 +2,8 @@ package dev.hourglass.store.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.common.ConditionFailedException;
+import dev.hourglass.common.ShardOwnershipLostException;
 import dev.hourglass.common.StoreUnavailableException;
 import dev.hourglass.common.UnavailableException;
 import io.micrometer.core.instrument.Counter;
@@ -60,6 +62,8 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Timer commitLatency;
   private final DistributionSummary batchSizes;
   private final Counter replays;
+  private final Counter fencedWrites;
+  private final Counter conflictingWrites;
   private final Counter rejectedWrites;
   private final Counter unavailableWrites;
   /** The writer thread's connection and statements; null after the connection was lost, until reopened. */
@@ -90,6 +94,8 @@ final class GroupCommitWriter implements AutoCloseable {
     this.replays = Counter.builder("persistence_commit_replays")
         .description("Batches rolled back because one write failed (a version conflict, a fenced shard) and replayed one write per transaction")
         .register(metrics);
+    this.fencedWrites = writeFailures(metrics, "fenced");
+    this.conflictingWrites = writeFailures(metrics, "conflict");
     this.rejectedWrites = writeFailures(metrics, "rejected");
     this.unavailableWrites = writeFailures(metrics, "unavailable");
     this.session = new WriterSession(opener.open(), dialect);
@@ -100,7 +106,9 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private static Counter writeFailures(MeterRegistry metrics, String reason) {
     return Counter.builder("persistence_write_failures")
-        .description("Writes not committed: rejected (conflict, fenced shard) or unavailable (database unreachable)")
+        .description("Writes not committed: fenced (the shard's range id moved on: another process owns it), conflict "
+            + "(the execution is not at the version the write was computed from), rejected (any other refusal) "
+            + "or unavailable (database unreachable)")
         .tag("reason", reason).register(metrics);
   }
 
@@ -192,8 +200,18 @@ final class GroupCommitWriter implements AutoCloseable {
     } else {
       failure = (RuntimeException) error;
     }
-    (failure instanceof UnavailableException ? unavailableWrites : rejectedWrites).increment();
+    failureCounter(failure).increment();
     write.result().completeExceptionally(failure);
+  }
+
+  private Counter failureCounter(RuntimeException failure) {
+    if (failure instanceof ShardOwnershipLostException) {
+      return fencedWrites;
+    }
+    if (failure instanceof ConditionFailedException) {
+      return conflictingWrites;
+    }
+    return failure instanceof UnavailableException ? unavailableWrites : rejectedWrites;
   }
 
   /**

@@ -22,12 +22,12 @@ final class ShardWriters implements AutoCloseable {
     }
   }
 
-  /** A write of (the executions, timers or lease of) one shard. */
+  /** A write of (the executions, timers, backlog tasks or lease of) one shard. */
   CompletableFuture<Void> submit(int shardId, WriteOperation operation) {
     return writers.get(Math.floorMod(shardId, writers.size())).submit(operation);
   }
 
-  /** A write that belongs to no shard (namespaces, the shard count, task-backlog deletes). */
+  /** A write that belongs to no shard (namespaces, the shard count). */
   CompletableFuture<Void> submit(WriteOperation operation) {
     return writers.get(0).submit(operation);
   }

@@ -37,9 +37,10 @@ final class SqlTaskStore implements TaskStore {
   }
 
   @Override
-  public CompletableFuture<Void> deleteTasks(List<TaskKey> keys) {
+  public CompletableFuture<Void> deleteTasks(long rangeId, int shardId, List<TaskKey> keys) {
     List<TaskKey> copy = List.copyOf(keys);
-    return writer.submit(session -> {
+    return writer.submit(shardId, session -> {
+      session.checkRangeId(shardId, rangeId);
       for (TaskKey key : copy) {
         delete(session, key);
       }

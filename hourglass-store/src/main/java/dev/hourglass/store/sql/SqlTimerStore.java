@@ -35,9 +35,10 @@ final class SqlTimerStore implements TimerStore {
   }
 
   @Override
-  public CompletableFuture<Void> deleteTimers(int shardId, List<Long> timerIds) {
+  public CompletableFuture<Void> deleteTimers(long rangeId, int shardId, List<Long> timerIds) {
     List<Long> copy = List.copyOf(timerIds);
     return writer.submit(shardId, session -> {
+      session.checkRangeId(shardId, rangeId);
       for (long timerId : copy) {
         delete(session, shardId, timerId);
       }

@@ -103,7 +103,7 @@ abstract class StoreContractTest {
 
     assertThat(stores.tasks().readTasks("other-ns", "handlers", TaskKind.NEXUS, 10)).containsExactly(nexusTask);
     assertThat(stores.tasks().readTasks("ns", "handlers", TaskKind.NEXUS, 10)).isEmpty();
-    stores.tasks().deleteTasks(List.of(nexusTask.key())).join();
+    stores.tasks().deleteTasks(rangeId, 0, List.of(nexusTask.key())).join();
     assertThat(stores.tasks().readTasks("other-ns", "handlers", TaskKind.NEXUS, 10)).isEmpty();
   }
 
@@ -155,6 +155,30 @@ abstract class StoreContractTest {
         List.of(), List.of());
     assertThatThrownBy(() -> stores.executions().write(stale).join()).hasCauseInstanceOf(ShardOwnershipLostException.class);
     assertThat(stores.executions().getExecution(key)).isEmpty();
+  }
+
+  @Test
+  void deletesOfTimersAndTasksUnderAnOlderLeaseAreFencedAndDeleteNothing() {
+    ExecutionKey key = new ExecutionKey("ns", "wf-1", "run-1");
+    TimerRecord timer = new TimerRecord(0, 100, 1_000, key, 1, 1, 1, "t");
+    TaskRecord task = new TaskRecord("queue", TaskKind.ACTIVITY, 200, key, 5, 0);
+    stores.executions().write(new ExecutionWrite(rangeId, record(key, 1), 0, Optional.empty(), List.of(), List.of(task), List.of(),
+        List.of(timer), List.of())).join();
+    long oldRangeId = rangeId;
+    rangeId = stores.shards().acquireShard(0, "another-owner");
+
+    assertThatThrownBy(() -> stores.timers().deleteTimers(oldRangeId, 0, List.of(timer.timerId())).join())
+        .hasCauseInstanceOf(ShardOwnershipLostException.class);
+    assertThatThrownBy(() -> stores.tasks().deleteTasks(oldRangeId, 0, List.of(task.key())).join())
+        .hasCauseInstanceOf(ShardOwnershipLostException.class);
+    assertThat(stores.timers().readTimers(0, -1, -1, 2_000, 10)).extracting(TimerRecord::timerId).containsExactly(100L);
+    assertThat(stores.tasks().readTasks("ns", "queue", TaskKind.ACTIVITY, 10)).extracting(TaskRecord::taskId).containsExactly(200L);
+
+    // The shard's owner deletes them.
+    stores.timers().deleteTimers(rangeId, 0, List.of(timer.timerId())).join();
+    stores.tasks().deleteTasks(rangeId, 0, List.of(task.key())).join();
+    assertThat(stores.timers().readTimers(0, -1, -1, 2_000, 10)).isEmpty();
+    assertThat(stores.tasks().readTasks("ns", "queue", TaskKind.ACTIVITY, 10)).isEmpty();
   }
 
   @Test
@@ -211,7 +235,7 @@ abstract class StoreContractTest {
     List<TimerRecord> next = stores.timers().readTimers(0, last.fireTimeMillis(), last.timerId(), 2_000, 2);
     assertThat(next).extracting(TimerRecord::fireTimeMillis).containsExactly(960L, 970L);
 
-    stores.timers().deleteTimers(0, List.of(100L, 101L)).join();
+    stores.timers().deleteTimers(rangeId, 0, List.of(100L, 101L)).join();
     assertThat(stores.timers().readTimers(0, -1, -1, 2_000, 100)).hasSize(8);
   }
 
