@@ -58,6 +58,16 @@ public final class PostgresDatabase implements Database {
    * read, so it only ever ends a connection that is gone.
    */
   private static final String SOCKET_TIMEOUT_SECONDS = "60";
+  /**
+   * How long the database keeps a transaction whose client has gone quiet before it ends the
+   * session. A process cut off from the database mid-transaction (its statements arrived, their
+   * answers did not) would otherwise leave that transaction open, holding its locks on the
+   * {@code shards} or {@code shard_leases} rows, until the database's TCP keepalives notice —
+   * hours by default — and no other process could take the shards meanwhile. Our transactions
+   * never wait on anything but the database between statements, so an idle one is a lost one; at
+   * the lease's 5 s, the locks are gone by the time another process may take the shards.
+   */
+  private static final String IDLE_TRANSACTION_TIMEOUT = "-c idle_in_transaction_session_timeout=5s";
   /** Connect and socket timeout of the outage probe, in seconds. */
   private static final String PROBE_TIMEOUT_SECONDS = "2";
 
@@ -160,7 +170,7 @@ public final class PostgresDatabase implements Database {
    */
   private static HikariDataSource clusterPool(StoreConfig.Postgres config, MeterRegistry metrics) {
     HikariConfig hikari = configuration(config, "hourglass-pg-cluster", 2, false, metrics);
-    hikari.addDataSourceProperty("options", "-c statement_timeout=2s");
+    hikari.addDataSourceProperty("options", IDLE_TRANSACTION_TIMEOUT + " -c statement_timeout=2s");
     hikari.addDataSourceProperty("socketTimeout", "3");
     hikari.setConnectionTimeout(2_000);
     hikari.setValidationTimeout(1_000);
@@ -188,6 +198,7 @@ public final class PostgresDatabase implements Database {
     hikari.addDataSourceProperty("connectTimeout", "5");
     hikari.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
     hikari.addDataSourceProperty("tcpKeepAlive", "true");
+    hikari.addDataSourceProperty("options", IDLE_TRANSACTION_TIMEOUT);
     // hikaricp_connections_* series, by pool name.
     hikari.setMetricRegistry(metrics);
     return hikari;
