@@ -1,10 +1,7 @@
 package dev.hourglass.tests;
 
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
+import static dev.hourglass.tests.support.StepWorkflows.assertCompletedOnce;
+import static dev.hourglass.tests.support.StepWorkflows.expectedResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -18,33 +15,26 @@ import dev.hourglass.tests.support.CuttableTcpProxy;
 import dev.hourglass.tests.support.HistoryProbe;
 import dev.hourglass.tests.support.ManagementEndpoints;
 import dev.hourglass.tests.support.SdkEnvironment;
+import dev.hourglass.tests.support.StepWorkflows.CountingActivities;
+import dev.hourglass.tests.support.StepWorkflows.StepsWorkflow;
+import dev.hourglass.tests.support.StepWorkflows.StepsWorkflowImpl;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.temporal.activity.ActivityInterface;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,49 +60,6 @@ class DatabaseOutageIT {
   private HourglassServer server;
   private SdkEnvironment sdk;
 
-  @WorkflowInterface
-  public interface StepsWorkflow {
-    /** {@code steps} activities with a short timer before each but the first; returns their results joined. */
-    @WorkflowMethod
-    String run(int steps);
-  }
-
-  @ActivityInterface
-  public interface StepActivities {
-    String step(String workflowId, int step);
-  }
-
-  public static class StepsWorkflowImpl implements StepsWorkflow {
-    @Override
-    public String run(int steps) {
-      StepActivities activities = Workflow.newActivityStub(StepActivities.class, ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(5))
-          .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(500)).setBackoffCoefficient(1.0).build())
-          .build());
-      String workflowId = Workflow.getInfo().getWorkflowId();
-      List<String> results = new ArrayList<>();
-      for (int step = 1; step <= steps; step++) {
-        if (step > 1) {
-          Workflow.sleep(Duration.ofSeconds(2));
-        }
-        results.add(activities.step(workflowId, step));
-      }
-      return String.join(",", results);
-    }
-  }
-
-  public static class CountingActivities implements StepActivities {
-    final ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
-    final AtomicInteger total = new AtomicInteger();
-
-    @Override
-    public String step(String workflowId, int step) {
-      executions.computeIfAbsent(workflowId + "#" + step, key -> new AtomicInteger()).incrementAndGet();
-      total.incrementAndGet();
-      return workflowId + ":" + step;
-    }
-  }
-
   @AfterEach
   void stopEverything() {
     if (sdk != null) {
@@ -133,10 +80,8 @@ class DatabaseOutageIT {
   void serverFailsFastDuringAnOutageAndResumesWithNothingLostOrDoneTwice() throws Exception {
     assumeTrue(TemporaryPostgresDatabase.selected(), "the database outage test runs on PostgreSQL (-Dhourglass.test.store=postgresql)");
     database = TemporaryPostgresDatabase.create();
-    URI direct = URI.create(database.config().jdbcUrl().substring("jdbc:".length()));
-    proxy = new CuttableTcpProxy(direct.getHost(), direct.getPort() == -1 ? 5432 : direct.getPort());
-    StoreConfig.Postgres throughProxy = new StoreConfig.Postgres("jdbc:postgresql://127.0.0.1:" + proxy.port() + direct.getRawPath(),
-        database.config().user(), database.config().password());
+    proxy = CuttableTcpProxy.inFrontOf(database.config());
+    StoreConfig.Postgres throughProxy = proxy.route(database.config());
     server = HourglassServer.start(ServerOptions.defaults().withPort(0).withManagementPort(0).withStore(throughProxy));
     ManagementEndpoints management = new ManagementEndpoints(server.managementPort().orElseThrow());
     sdk = SdkEnvironment.connect(server.target());
@@ -155,7 +100,7 @@ class DatabaseOutageIT {
           .setTaskQueue(TASK_QUEUE).setWorkflowId(workflowId).setWorkflowTaskTimeout(Duration.ofSeconds(3)).build())::run, STEPS);
     }
     // Mid-flight: every workflow has done some work, none is done.
-    await("first steps done").atMost(Duration.ofSeconds(60)).until(() -> activities.total.get() >= WORKFLOWS);
+    await("first steps done").atMost(Duration.ofSeconds(60)).until(() -> activities.total() >= WORKFLOWS);
 
     proxy.cut();
     long cutAtNanos = System.nanoTime();
@@ -195,19 +140,11 @@ class DatabaseOutageIT {
         .until(() -> management.get("/health/ready").status() == 200);
     for (String workflowId : workflowIds) {
       String result = sdk.client().newUntypedWorkflowStub(workflowId).getResult(120, TimeUnit.SECONDS, String.class);
-      assertThat(result).isEqualTo(expectedResult(workflowId));
+      assertThat(result).isEqualTo(expectedResult(workflowId, STEPS));
     }
     HistoryProbe histories = new HistoryProbe(sdk.client());
     for (String workflowId : workflowIds) {
-      List<HistoryEvent> events = histories.events(workflowId);
-      assertThat(HistoryProbe.count(events, EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)).as("completions of %s", workflowId).isEqualTo(1);
-      assertThat(HistoryProbe.count(events, EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).as("activities of %s", workflowId).isEqualTo(STEPS);
-      assertThat(HistoryProbe.count(events, EVENT_TYPE_ACTIVITY_TASK_COMPLETED)).as("completed activities of %s", workflowId)
-          .isEqualTo(STEPS);
-      assertThat(HistoryProbe.count(events, EVENT_TYPE_TIMER_STARTED)).as("timers of %s", workflowId).isEqualTo(STEPS - 1);
-      assertThat(HistoryProbe.count(events, EVENT_TYPE_TIMER_FIRED)).as("fired timers of %s", workflowId).isEqualTo(STEPS - 1);
-      assertThat(events).extracting(HistoryEvent::getEventId).as("event ids of %s", workflowId)
-          .isEqualTo(java.util.stream.LongStream.rangeClosed(1, events.size()).boxed().toList());
+      assertCompletedOnce(histories.events(workflowId), workflowId, STEPS);
     }
     assertThat(grpcHealth()).isEqualTo(ServingStatus.SERVING);
     assertThat(management.sample("persistence_outages_total")).isGreaterThanOrEqualTo(1);
@@ -219,13 +156,6 @@ class DatabaseOutageIT {
         .check(HealthCheckRequest.newBuilder().setService("temporal.api.workflowservice.v1.WorkflowService").build()).getStatus();
   }
 
-  private static String expectedResult(String workflowId) {
-    List<String> steps = new ArrayList<>();
-    for (int step = 1; step <= STEPS; step++) {
-      steps.add(workflowId + ":" + step);
-    }
-    return String.join(",", steps);
-  }
 
   private static void sleep(long millis) {
     try {

@@ -2,6 +2,7 @@ package dev.hourglass.tests.support;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.store.StoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -17,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP proxy on a free loopback port in front of one upstream address, which a test can
- * {@link #cut()} and {@link #restore()}: cut closes every connection through it and refuses new
- * ones (they are accepted and closed at once), as when the database behind it restarts or goes
- * away. Only the test's own server goes through it; the machine's database and everyone else's
- * connections to it are untouched.
+ * {@link #cut()}, {@link #partition()} and {@link #restore()}: cut closes every connection through
+ * it and refuses new ones (they are accepted and closed at once), as when the database behind it
+ * restarts or goes away; partition keeps every connection open but loses what the upstream
+ * answers, as when a network silently drops packets. Only the test's own server goes through it;
+ * the machine's database and everyone else's connections to it are untouched.
  */
 public final class CuttableTcpProxy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CuttableTcpProxy.class);
@@ -29,6 +32,7 @@ public final class CuttableTcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private volatile boolean partitioned;
   private volatile boolean closed;
 
   public CuttableTcpProxy(String upstreamHost, int upstreamPort) {
@@ -43,6 +47,18 @@ public final class CuttableTcpProxy implements AutoCloseable {
     acceptor.start();
   }
 
+  /** A proxy in front of the PostgreSQL server that {@code database} names. */
+  public static CuttableTcpProxy inFrontOf(StoreConfig.Postgres database) {
+    URI direct = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+    return new CuttableTcpProxy(direct.getHost(), direct.getPort() == -1 ? 5432 : direct.getPort());
+  }
+
+  /** {@code database} reached through this proxy: the same database, user and password. */
+  public StoreConfig.Postgres route(StoreConfig.Postgres database) {
+    URI direct = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+    return new StoreConfig.Postgres("jdbc:postgresql://127.0.0.1:" + port() + direct.getRawPath(), database.user(), database.password());
+  }
+
   public int port() {
     return listener.getLocalPort();
   }
@@ -55,7 +71,26 @@ public final class CuttableTcpProxy implements AutoCloseable {
     log.info("proxy {} cut", port());
   }
 
+  /**
+   * A partition at its worst moment: what the client sends still reaches the upstream (so a
+   * statement sent is applied, and the locks it takes are held), but nothing comes back, and
+   * neither side learns of the other closing. The client finds out only by its own timeouts; the
+   * upstream only when the client gives a connection up (its close is passed on, as the
+   * database's TCP keepalives would eventually find out). {@link #restore()} ends it by closing
+   * the connections it spoiled.
+   */
+  public void partition() {
+    partitioned = true;
+    log.info("proxy {} partitioned: answers are lost", port());
+  }
+
   public void restore() {
+    if (partitioned) {
+      // Answers were dropped mid-stream: what these connections carry is no longer a protocol.
+      partitioned = false;
+      open.forEach(CuttableTcpProxy::closeQuietly);
+      open.clear();
+    }
     cut = false;
     log.info("proxy {} restored", port());
   }
@@ -82,26 +117,43 @@ public final class CuttableTcpProxy implements AutoCloseable {
       }
       open.add(client);
       open.add(server);
-      pump(client, server, "up");
-      pump(server, client, "down");
+      pump(client, server, "up", false);
+      pump(server, client, "down", true);
     }
   }
 
-  private void pump(Socket from, Socket to, String direction) {
+  /** Copies from one socket to the other; {@code answers} is the upstream-to-client direction, the one a partition loses. */
+  private void pump(Socket from, Socket to, String direction, boolean answers) {
     Thread thread = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      try {
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
+        boolean delivering = true;
         int read;
         while ((read = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, read);
-          out.flush();
+          if (answers && partitioned || !delivering) {
+            continue;
+          }
+          try {
+            out.write(buffer, 0, read);
+            out.flush();
+          } catch (IOException e) {
+            if (!partitioned) {
+              throw e;
+            }
+            // the upstream is gone, which the client may not learn: what it sends is lost
+            delivering = false;
+          }
         }
       } catch (IOException e) {
-        // one side went away (or the proxy was cut): close both
-      } finally {
-        closeQuietly(from);
+        // one side went away (or the proxy was cut)
+      }
+      closeQuietly(from);
+      open.remove(from);
+      if (!(answers && partitioned)) {
+        // the upstream closing is lost in a partition; the client giving up is not
         closeQuietly(to);
-        open.remove(from);
         open.remove(to);
       }
     }, "proxy-" + port() + "-" + direction);
