@@ -13,6 +13,7 @@ import dev.hourglass.store.testing.TemporaryPostgresDatabase;
 import dev.hourglass.tests.support.CuttableTcpProxy;
 import dev.hourglass.tests.support.HistoryProbe;
 import dev.hourglass.tests.support.SdkEnvironment;
+import dev.hourglass.tests.support.SdkLogCapture;
 import dev.hourglass.tests.support.StepWorkflows.CountingActivities;
 import dev.hourglass.tests.support.StepWorkflows.StepsWorkflow;
 import dev.hourglass.tests.support.StepWorkflows.StepsWorkflowImpl;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * which still reaches the database, must take the shards within seconds (the database ends the
  * cut-off process's open transactions instead of keeping their locks until its TCP timeouts), the
  * cut-off process must stop being active, and every workflow must complete once with a clean
- * history on the new active process. When the network heals, the cut-off process comes back as a
+ * history on the new active process — and the worker, connected to the survivor, must not notice
+ * (the SDK logs no warning). When the network heals, the cut-off process comes back as a
  * standby and forwards again.
  */
 @Timeout(240)
@@ -52,6 +55,7 @@ class ClusterPartitionIT {
   /** Lease expiry (5 s) plus one look by the standby, and room for a loaded machine; far below the writers' 60 s socket timeout. */
   private static final Duration TAKEOVER = Duration.ofSeconds(20);
 
+  @RegisterExtension final SdkLogCapture sdkLogs = new SdkLogCapture();
   private TemporaryPostgresDatabase database;
   private CuttableTcpProxy proxy;
   private final List<HourglassServer> servers = new ArrayList<>();
@@ -117,6 +121,13 @@ class ClusterPartitionIT {
     for (String workflowId : workflowIds) {
       assertCompletedOnce(histories.events(workflowId), workflowId, STEPS);
     }
+
+    // The worker, connected to the survivor, saw nothing of the failover: its polls were answered
+    // "no task" while no process was active, its calls were retried quietly. The one warning
+    // Temporal logs too: an activity that finished during the failover reports after its
+    // start-to-close timeout fired, and the server answers NOT_FOUND (the attempt is retried).
+    assertThat(sdkLogs.eventsExcept(event -> event.message().startsWith("Failure during reporting of activity result")
+        && event.throwable().contains("NOT_FOUND"))).as("what the SDK logged at WARN or ERROR").isEmpty();
 
     // The network heals: the cut-off process is a standby now, and forwards to the new active one.
     proxy.restore();

@@ -11,8 +11,11 @@ import dev.hourglass.server.testing.TestingStore;
 import dev.hourglass.store.StoreConfig;
 import dev.hourglass.tests.support.ManagementEndpoints;
 import dev.hourglass.tests.support.SdkEnvironment;
+import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Path;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Ownership terms on a shared PostgreSQL database, with two processes in this JVM: the shards'
  * leases are handed to a process that does not exist (as when another process won them), so the
  * active process ends its term and, until the leases expire, no process is active. Meanwhile both
- * still answer GetSystemInfo and GetClusterInfo themselves; once the leases are free again the
+ * still answer GetSystemInfo and GetClusterInfo themselves, and answer a worker's poll "no task"
+ * rather than failing it; once the leases are free again the
  * first process wins the shards back and its metrics are its new term's.
  */
 @Timeout(120)
@@ -76,6 +80,13 @@ class ClusterTermsIT {
         WorkflowServiceGrpc.WorkflowServiceBlockingStub stub = client.service().blockingStub().withDeadlineAfter(10, TimeUnit.SECONDS);
         assertThat(stub.getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion()).isEqualTo(HourglassServer.VERSION);
         assertThat(stub.getClusterInfo(GetClusterInfoRequest.getDefaultInstance()).getHistoryShardCount()).isEqualTo(SHARDS);
+        // A worker's poll meanwhile finds "no task" after a short hold, as at the end of a long
+        // poll, rather than failing: the SDK would log every failed poll as a warning.
+        long startedNanos = System.nanoTime();
+        PollWorkflowTaskQueueResponse poll = stub.pollWorkflowTaskQueue(PollWorkflowTaskQueueRequest.newBuilder()
+            .setNamespace(SdkEnvironment.NAMESPACE).setTaskQueue(TaskQueue.newBuilder().setName(TASK_QUEUE)).setIdentity("terms-test").build());
+        assertThat(poll.getTaskToken().isEmpty()).as("no task").isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)).as("held, not a tight loop").isGreaterThanOrEqualTo(1_500);
       }
     }
 

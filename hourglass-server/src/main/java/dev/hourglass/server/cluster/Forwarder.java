@@ -21,6 +21,9 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * does the caller's deadline, so a forwarded long poll ends when the caller's would. A forwarded
  * call carries {@value #FORWARDED_HEADER}; a process that receives one without being active
  * answers UNAVAILABLE instead of forwarding again (two processes with stale views must not bounce
- * a call between them).
+ * a call between them). A task-queue poll that cannot be served for one of these reasons — no
+ * active process, or the active one gone or giving its term up — is answered "no task" after a
+ * short hold instead ({@link LongPolls}): a failover is invisible to the workers.
  */
 public final class Forwarder implements AutoCloseable {
   static final String FORWARDED_HEADER = "hourglass-forwarded-by";
@@ -52,12 +57,20 @@ public final class Forwarder implements AutoCloseable {
     }
   };
 
+  /** A held poll is answered this long before its deadline, so the answer arrives before the caller gives up. */
+  private static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** How long a call without an active process waits to learn whether the store is the reason. */
   private static final java.time.Duration STORE_CHECK_TIMEOUT = java.time.Duration.ofSeconds(1);
 
   private final ClusterMembership membership;
   private final Database database;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  /** Answers the polls held through a failover: a timer, not a thread parked per poll. */
+  private final ScheduledExecutorService heldPolls = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "hourglass-held-polls");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public Forwarder(ClusterMembership membership, Database database) {
     this.membership = requireNonNull(membership, "membership is null");
@@ -70,8 +83,16 @@ public final class Forwarder implements AutoCloseable {
 
   private ServerCall.Listener<byte[]> startCall(MethodDescriptor<byte[], byte[]> method, ServerCall<byte[], byte[]> serverCall,
       Metadata headers) {
+    long startedNanos = System.nanoTime();
+    Deadline deadline = Context.current().getDeadline();
+    boolean longPoll = LongPolls.isLongPoll(method.getFullMethodName());
+    SerializedServerCall answer = new SerializedServerCall(serverCall);
     ClusterView view = membership.view();
     Optional<String> target = view.forwardTarget().map(member -> member.address());
+    if (longPoll && (headers.containsKey(FORWARDED) || target.isEmpty())) {
+      answerNoTask(answer, startedNanos, deadline);
+      return new ServerCall.Listener<>() {};
+    }
     if (headers.containsKey(FORWARDED) || target.isEmpty()) {
       String description = headers.containsKey(FORWARDED)
           ? "this Hourglass process (" + view.self() + ") was forwarded a call by " + headers.get(FORWARDED)
@@ -84,12 +105,10 @@ public final class Forwarder implements AutoCloseable {
     outgoing.merge(headers);
     outgoing.put(FORWARDED, view.self());
     CallOptions options = CallOptions.DEFAULT;
-    Deadline deadline = Context.current().getDeadline();
     if (deadline != null) {
       options = options.withDeadline(deadline);
     }
     ClientCall<byte[], byte[]> clientCall = channel(target.get()).newCall(method, options);
-    SerializedServerCall answer = new SerializedServerCall(serverCall);
     clientCall.start(new ClientCall.Listener<>() {
       @Override
       public void onHeaders(Metadata responseHeaders) {
@@ -104,9 +123,18 @@ public final class Forwarder implements AutoCloseable {
 
       @Override
       public void onClose(Status status, Metadata trailers) {
-        answer.close(status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() == null
-            ? status.withDescription("the active Hourglass process at " + target.get() + " cannot be reached; retry") : status,
-            trailers);
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
+          answer.close(status, trailers);
+        } else if (longPoll) {
+          answerNoTask(answer, startedNanos, deadline);
+        } else if (status.getCause() != null || status.getDescription() == null) {
+          // The transport failed ("io exception"), not the active process: say which process is gone.
+          answer.close(Status.UNAVAILABLE.withDescription("the active Hourglass process at " + target.get() + " cannot be reached ("
+              + (status.getDescription() == null ? "no answer" : status.getDescription()) + "); failover in progress, retry"),
+              new Metadata());
+        } else {
+          answer.close(status, trailers);
+        }
       }
     }, outgoing);
     clientCall.request(1);
@@ -131,6 +159,26 @@ public final class Forwarder implements AutoCloseable {
   }
 
   /**
+   * Answers a task-queue poll "no task" once {@link LongPolls#FAILOVER_HOLD} has passed since it
+   * began, or just before its deadline when that comes first.
+   */
+  private void answerNoTask(SerializedServerCall answer, long startedNanos, Deadline deadline) {
+    long delayNanos = startedNanos + LongPolls.FAILOVER_HOLD.toNanos() - System.nanoTime();
+    if (deadline != null) {
+      delayNanos = Math.min(delayNanos, deadline.timeRemaining(TimeUnit.NANOSECONDS) - DEADLINE_MARGIN_NANOS);
+    }
+    if (delayNanos <= 0) {
+      answer.answerEmpty();
+      return;
+    }
+    try {
+      heldPolls.schedule(answer::answerEmpty, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      answer.close(Status.UNAVAILABLE.withDescription("this Hourglass process is stopping; retry"), new Metadata());
+    }
+  }
+
+  /**
    * Why no process serves the call. A process that cannot reach the database gives its shards up
    * before its lease expires: then the database is the reason to name, not a failover.
    */
@@ -149,6 +197,7 @@ public final class Forwarder implements AutoCloseable {
 
   @Override
   public void close() {
+    heldPolls.shutdownNow();
     channels.values().forEach(ManagedChannel::shutdownNow);
     for (ManagedChannel channel : channels.values()) {
       try {
@@ -163,6 +212,7 @@ public final class Forwarder implements AutoCloseable {
   private static final class SerializedServerCall {
     private final ServerCall<byte[], byte[]> call;
     private boolean closed;
+    private boolean headersSent;
 
     SerializedServerCall(ServerCall<byte[], byte[]> call) {
       this.call = call;
@@ -176,8 +226,21 @@ public final class Forwarder implements AutoCloseable {
 
     synchronized void sendHeaders(Metadata headers) {
       if (!closed) {
+        headersSent = true;
         call.sendHeaders(headers);
       }
+    }
+
+    /** The answer of a poll that found no task: an empty message (every field at its default). */
+    synchronized void answerEmpty() {
+      if (closed) {
+        return;
+      }
+      if (!headersSent) {
+        sendHeaders(new Metadata());
+      }
+      call.sendMessage(new byte[0]);
+      close(Status.OK, new Metadata());
     }
 
     synchronized void sendMessage(byte[] message) {

@@ -7,13 +7,15 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.io.ByteArrayInputStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The calls an engine term is serving, so that when the term ends the calls still open — long
- * polls that would otherwise wait a minute on an engine that is gone — are answered at once
- * (UNAVAILABLE: the SDK polls again and reaches the new owner).
+ * polls that would otherwise wait a minute on an engine that is gone — are answered at once: a
+ * task-queue poll with "no task" ({@link LongPolls}), anything else with the term's closing
+ * status (UNAVAILABLE). Either way the SDK calls again and reaches the new owner.
  */
 public final class TermCalls implements ServerInterceptor {
   private final Set<GuardedCall<?, ?>> open = ConcurrentHashMap.newKeySet();
@@ -25,7 +27,7 @@ public final class TermCalls implements ServerInterceptor {
     open.add(guarded);
     Status closed = closedWith;
     if (closed != null) {
-      guarded.close(closed, new Metadata());
+      guarded.closeWith(closed);
       return new ServerCall.Listener<>() {};
     }
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(guarded, headers)) {
@@ -43,25 +45,40 @@ public final class TermCalls implements ServerInterceptor {
     };
   }
 
-  /** Answers every open call with {@code status}, and every later one. */
+  /** Answers every open call with {@code status} (a task-queue poll with "no task"), and every later one. */
   public void closeAll(Status status) {
     closedWith = status;
     for (GuardedCall<?, ?> call : open) {
-      call.close(status, new Metadata());
+      call.closeWith(status);
     }
   }
 
   /** A call that can be closed from another thread than its handler's: the first close wins, later sends are dropped. */
   private final class GuardedCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
     private boolean done;
+    private boolean headersSent;
 
     GuardedCall(ServerCall<Q, R> delegate) {
       super(delegate);
     }
 
+    /** Ends the call as the term closes: a task-queue poll gets the empty answer of a poll that found no task. */
+    synchronized void closeWith(Status status) {
+      if (done || !LongPolls.isLongPoll(getMethodDescriptor().getFullMethodName())) {
+        close(status, new Metadata());
+        return;
+      }
+      if (!headersSent) {
+        sendHeaders(new Metadata());
+      }
+      sendMessage(getMethodDescriptor().parseResponse(new ByteArrayInputStream(new byte[0])));
+      close(Status.OK, new Metadata());
+    }
+
     @Override
     public synchronized void sendHeaders(Metadata headers) {
       if (!done) {
+        headersSent = true;
         super.sendHeaders(headers);
       }
     }
