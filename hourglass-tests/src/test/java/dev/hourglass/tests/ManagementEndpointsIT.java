@@ -1,6 +1,7 @@
 package dev.hourglass.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,6 +132,15 @@ class ManagementEndpointsIT {
     assertThat(management.sample("task_queue_waiting_pollers{task_type=\"workflow\"}")).isGreaterThanOrEqualTo(0);
     assertThat(management.sample("task_queue_store_backlog_queues{task_type=\"workflow\"}")).isGreaterThanOrEqualTo(0);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
+
+    // The stored backlog, counted in the background: workflow tasks on a queue no worker polls.
+    for (int i = 0; i < 3; i++) {
+      sdk.client().newUntypedWorkflowStub("Unserved", WorkflowOptions.newBuilder().setTaskQueue("nobody-polls-this")
+          .setWorkflowId("backlog-" + i).build()).start();
+    }
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(management.sample("task_queue_backlog_tasks{task_type=\"workflow\"}")).isEqualTo(3));
+    assertThat(management.sample("task_queue_backlog_tasks{task_type=\"activity\"}")).isEqualTo(0);
 
     assertThat(management.get("/health/live").status()).isEqualTo(200);
     ManagementEndpoints.Response ready = management.get("/health/ready");

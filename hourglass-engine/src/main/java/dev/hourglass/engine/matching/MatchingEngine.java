@@ -56,6 +56,7 @@ public final class MatchingEngine {
   private final MeterRegistry metrics;
   /** This engine's gauges: they read its queues, so they go when it does ({@link #close}). */
   private final List<Meter> gauges = new ArrayList<>();
+  private final StoredBacklogGauges storedBacklog;
   /** Worker instance keys (namespace id, key) of workers that announced their shutdown lately. */
   private final Cache<ShutDownWorker, Boolean> shutDownWorkers =
       Caffeine.newBuilder().expireAfterWrite(SHUT_DOWN_WORKER_MEMORY).maximumSize(10_000).build();
@@ -76,6 +77,7 @@ public final class MatchingEngine {
     registerQueueGauges("workflow", workflowQueues);
     registerQueueGauges("activity", activityQueues);
     registerQueueGauges("nexus", nexusQueues);
+    this.storedBacklog = new StoredBacklogGauges(store, executor, scheduler, metrics);
   }
 
   private static Timer scheduleToStart(MeterRegistry metrics, String taskType) {
@@ -106,6 +108,7 @@ public final class MatchingEngine {
   /** Ends this engine's ownership term for metrics: its gauges are removed, so the next term's engine registers its own. */
   public void close() {
     gauges.forEach(metrics::remove);
+    storedBacklog.close();
   }
 
   /** Every task queue reads its backlog from the store again (after a store outage, see {@link TaskQueue#rescan}). */

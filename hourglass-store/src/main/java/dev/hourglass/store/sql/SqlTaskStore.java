@@ -37,6 +37,14 @@ final class SqlTaskStore implements TaskStore {
   }
 
   @Override
+  public long countTasks(TaskKind kind, long cap) {
+    return reads.list(TaskSql.COUNT_TASKS, statement -> {
+      statement.setInt(1, kind.code());
+      statement.setLong(2, cap);
+    }, row -> row.getLong(1)).get(0);
+  }
+
+  @Override
   public CompletableFuture<Void> deleteTasks(long rangeId, int shardId, List<TaskKey> keys) {
     List<TaskKey> copy = List.copyOf(keys);
     return writer.submit(shardId, session -> {

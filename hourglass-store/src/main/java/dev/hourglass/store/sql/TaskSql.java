@@ -13,5 +13,7 @@ final class TaskSql {
       SELECT task_id, workflow_id, run_id, scheduled_event_id, create_time, execution_namespace_id FROM tasks
       WHERE namespace_id = ? AND task_queue = ? AND task_kind = ? ORDER BY task_id LIMIT ?""";
 
+  static final String COUNT_TASKS = "SELECT count(*) FROM (SELECT 1 FROM tasks WHERE task_kind = ? LIMIT ?) AS capped";
+
   private TaskSql() {}
 }

@@ -108,6 +108,25 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void theBacklogIsCountedPerKindAcrossQueuesUpToTheCap() {
+    ExecutionKey key = new ExecutionKey("ns", "counted-1", "run-1");
+    List<TaskRecord> tasks = List.of(
+        new TaskRecord("queue-a", TaskKind.ACTIVITY, 1, key, 5, 0, "ns"),
+        new TaskRecord("queue-a", TaskKind.ACTIVITY, 2, key, 6, 0, "ns"),
+        new TaskRecord("queue-b", TaskKind.ACTIVITY, 3, key, 7, 0, "other-ns"),
+        new TaskRecord("queue-a", TaskKind.WORKFLOW, 4, key, 8, 0, "ns"));
+    stores.executions().write(new ExecutionWrite(rangeId, record(key, 1), 0, Optional.empty(), List.of(), tasks,
+        List.of(), List.of(), List.of())).join();
+
+    assertThat(stores.tasks().countTasks(TaskKind.ACTIVITY, 100)).isEqualTo(3);
+    assertThat(stores.tasks().countTasks(TaskKind.WORKFLOW, 100)).isEqualTo(1);
+    assertThat(stores.tasks().countTasks(TaskKind.NEXUS, 100)).isZero();
+    assertThat(stores.tasks().countTasks(TaskKind.ACTIVITY, 2)).as("capped").isEqualTo(2);
+    stores.tasks().deleteTasks(rangeId, 0, List.of(tasks.get(0).key())).join();
+    assertThat(stores.tasks().countTasks(TaskKind.ACTIVITY, 100)).isEqualTo(2);
+  }
+
+  @Test
   void conflictingWriteFailsAloneAndLeavesNothingBehindWhileTheRestOfTheBatchCommits() {
     ExecutionKey first = new ExecutionKey("ns", "wf-1", "run-1");
     stores.executions().write(create(first, "req-1")).join();
