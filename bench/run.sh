@@ -121,6 +121,8 @@ CLIENT_JAVA=("${JAVA[@]}" -XX:TieredStopAtLevel=1)
 server_groups=()
 declare -A port_of=() pid_of=() skipped=() also_of=()
 pg_databases=()
+# Whether hourglass-pg's database exists yet (created on first start).
+pg_created=0
 failures=0
 
 cleanup() {
