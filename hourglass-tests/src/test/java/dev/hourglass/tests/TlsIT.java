@@ -7,6 +7,7 @@ import dev.hourglass.server.HourglassServer;
 import dev.hourglass.server.ServerOptions;
 import dev.hourglass.server.ServerStartException;
 import dev.hourglass.server.testing.TestingStore;
+import dev.hourglass.server.tls.ClientTls;
 import dev.hourglass.server.tls.TlsOptions;
 import dev.hourglass.tests.support.SdkEnvironment;
 import dev.hourglass.tests.support.StepWorkflows;
@@ -17,11 +18,18 @@ import dev.hourglass.tests.support.TestCertificates;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import dev.hourglass.ui.HourglassUi;
+import dev.hourglass.ui.UiOptions;
 import io.temporal.client.WorkflowOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gRPC port over TLS and mutual TLS, with the Temporal SDK connected as an application would
  * (SimpleSslContextBuilder, a CA it trusts, a client certificate under mTLS); certificates made
- * for the test run. Under mTLS, a client in plain text and one without a certificate are refused.
+ * for the test run; the web UI reads the server over mTLS as its own client. Under mTLS, a client in plain text and one without a certificate are refused.
  */
 @Timeout(120)
 class TlsIT {
@@ -42,6 +50,7 @@ class TlsIT {
   private TestCertificates certificates;
   private TestingStore store;
   private HourglassServer server;
+  private HourglassUi ui;
   private final List<SdkEnvironment> clients = new ArrayList<>();
 
   @BeforeEach
@@ -51,6 +60,9 @@ class TlsIT {
 
   @AfterEach
   void stop() {
+    if (ui != null) {
+      ui.close();
+    }
     clients.forEach(SdkEnvironment::close);
     if (server != null) {
       server.close();
@@ -67,9 +79,17 @@ class TlsIT {
   }
 
   @Test
-  void aWorkflowWithAnActivityRunsOverMutualTls() {
+  void aWorkflowWithAnActivityRunsOverMutualTlsAndTheWebUiShowsIt() throws Exception {
     start(TlsOptions.mutual(certificates.serverCertificate(), certificates.serverKey(), certificates.caCertificate()));
     runWorkflow(connect(certificates.sdkContextWithClientCertificate()), "over-mtls");
+
+    // The web UI beside the server connects as the server's own client: its certificate, its CA.
+    ClientTls uiTls = server.clientTls().orElseThrow();
+    ui = HourglassUi.start(new UiOptions("127.0.0.1", 0, server.target(), Optional.of(uiTls.sslContext()), uiTls.authority()));
+    HttpResponse<String> page = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(ui.url() + "/namespaces/default/workflows")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("over-mtls");
   }
 
   @Test
