@@ -115,7 +115,7 @@ public final class HourglassServer implements AutoCloseable {
           ? ClusterMembership.single(stores.shards(), memberId, options.shardCount(), engines)
           : ClusterMembership.leased(stores.shards(), memberId, options.shardCount(), LeaseSettings.defaults(), engines);
       started.add(membership);
-      Forwarder forwarder = new Forwarder(membership, database, tls.map(ServerTls::client));
+      Forwarder forwarder = new Forwarder(membership, database, tls.map(ServerTls::peers));
       started.add(forwarder);
       ClusterInfoService clusterInfo = new ClusterInfoService(membership, database.location());
       SystemInfoService systemInfo = new SystemInfoService(VERSION, membership::shardCount,
@@ -153,7 +153,7 @@ public final class HourglassServer implements AutoCloseable {
         management.setReadiness(readiness::check);
       }
       // Its own clients (web UI, timer worker) check the name its peers check: the one its certificate must hold anyway.
-      Optional<ClientTls> clientTls = tls.map(loaded -> loaded.client().withDefaultAuthority(advertiseAddress));
+      Optional<ClientTls> clientTls = tls.map(loaded -> loaded.self().withDefaultAuthority(advertiseAddress));
       HourglassServer server = new HourglassServer(options, database, membership, forwarder, grpcServer, clientTls,
           List.of(grpcExecutor, healthChecks), metrics, management);
       log.atInfo().addKeyValue("address", server.target()).addKeyValue("store", database.location())
@@ -282,8 +282,8 @@ public final class HourglassServer implements AutoCloseable {
 
   /**
    * How a client in this process (web UI, timer worker) connects to {@link #target()} when the
-   * port serves TLS: trusting the peers' CA, presenting this server's certificate, checking the
-   * name peers check. Empty in plain text.
+   * port serves TLS: trusting the certificate this server presents, presenting it too (for mutual
+   * TLS), checking the name peers check. Empty in plain text.
    */
   public Optional<ClientTls> clientTls() {
     return clientTls;

@@ -7,17 +7,20 @@ import java.util.Optional;
 
 /**
  * A server's TLS, loaded from its {@link TlsOptions}: the context its gRPC port serves with, and
- * the client side it connects with — to other processes (forwarded calls) and to itself (web UI,
- * timer worker) —, presenting its own certificate so that a peer requiring client certificates
- * accepts it.
+ * the client side of the connections it opens, presenting its own certificate so that a port
+ * requiring client certificates accepts them.
  *
  * @param server the gRPC server's context
- * @param client the context, and the name to check, for connections this process opens
+ * @param peers for forwarding to other processes: their certificates checked against the CA file,
+ *     else the client CA, else the JVM's trusted roots
+ * @param self for clients in this process (web UI, timer worker) connecting to its own port: they
+ *     trust exactly the certificate it serves, whichever CA signed it
  */
-public record ServerTls(SslContext server, ClientTls client) {
+public record ServerTls(SslContext server, ClientTls peers, ClientTls self) {
   public ServerTls {
     requireNonNull(server, "server is null");
-    requireNonNull(client, "client is null");
+    requireNonNull(peers, "peers is null");
+    requireNonNull(self, "self is null");
   }
 
   /**
@@ -32,7 +35,8 @@ public record ServerTls(SslContext server, ClientTls client) {
     Optional<PemFile> clientCa = options.clientCaFile().map(path -> new PemFile("TLS client CA file", path));
     Optional<PemFile> peerTrust = options.caFile().map(path -> new PemFile("TLS CA file", path)).or(() -> clientCa);
     SslContext server = TlsContexts.server(certificate, key, clientCa);
-    SslContext client = TlsContexts.client(peerTrust, Optional.of(certificate), Optional.of(key));
-    return new ServerTls(server, new ClientTls(client, options.serverName()));
+    SslContext peers = TlsContexts.client(peerTrust, Optional.of(certificate), Optional.of(key));
+    SslContext self = TlsContexts.client(Optional.of(certificate), Optional.of(certificate), Optional.of(key));
+    return new ServerTls(server, new ClientTls(peers, options.serverName()), new ClientTls(self, options.serverName()));
   }
 }
