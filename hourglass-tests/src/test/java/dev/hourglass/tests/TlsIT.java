@@ -99,12 +99,19 @@ class TlsIT {
   }
 
   @Test
-  void aKeyFileThatIsNotAKeyFailsTheStartNamingTheFile() throws Exception {
+  void aBadMissingOrMismatchedTlsFileFailsTheStartNamingIt() throws Exception {
     Path notAKey = Files.writeString(directory.resolve("not-a-key.pem"), "hello");
     assertThatThrownBy(() -> start(TlsOptions.serverOnly(certificates.serverCertificate(), notAKey)))
         .isInstanceOf(ServerStartException.class)
         .hasMessageStartingWith("Cannot start: TLS key file " + notAKey + " is not a PKCS#8 PEM private key");
+    assertThatThrownBy(() -> start(TlsOptions.serverOnly(certificates.serverCertificate(), certificates.clientKey())))
+        .isInstanceOf(ServerStartException.class)
+        .hasMessage("Cannot start: TLS key file " + certificates.clientKey() + " is not the private key of TLS certificate file "
+            + certificates.serverCertificate());
     Path missing = directory.resolve("missing.pem");
+    assertThatThrownBy(() -> start(TlsOptions.serverOnly(certificates.serverCertificate(), missing)))
+        .isInstanceOf(ServerStartException.class)
+        .hasMessage("Cannot start: TLS key file " + missing + " does not exist");
     assertThatThrownBy(() -> start(TlsOptions.mutual(certificates.serverCertificate(), certificates.serverKey(), missing)))
         .isInstanceOf(ServerStartException.class)
         .hasMessage("Cannot start: TLS client CA file " + missing + " does not exist");

@@ -6,15 +6,17 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
- * Netty SSL contexts for gRPC from PEM files, server and client side. The certificate files are
- * read and checked on their own first, so a bad file fails with its setting and path named; Netty
- * then reads the key and builds the context ({@link GrpcSslContexts}: HTTP/2 ALPN, the ciphers
- * gRPC needs).
+ * Netty SSL contexts for gRPC from PEM files, server and client side. Each file is read and
+ * checked here ({@link PemFile}), so a bad one fails with its setting and path named, and a key
+ * that is not its certificate's fails at once rather than in every client's handshake; Netty
+ * builds the context from what was read ({@link GrpcSslContexts}: HTTP/2 ALPN, the ciphers gRPC
+ * needs).
  */
 public final class TlsContexts {
   private TlsContexts() {}
@@ -29,11 +31,11 @@ public final class TlsContexts {
     requireNonNull(certificate, "certificate is null");
     requireNonNull(key, "key is null");
     requireNonNull(clientCa, "clientCa is null");
-    certificate.certificates();
-    SslContextBuilder builder = withKey(certificate, key,
-        () -> SslContextBuilder.forServer(certificate.path().toFile(), key.readable().toFile()));
+    X509Certificate[] chain = certificate.certificates();
+    PrivateKey privateKey = key.privateKeyOf(chain[0], certificate);
+    SslContextBuilder builder = SslContextBuilder.forServer(privateKey, chain);
     clientCa.ifPresent(ca -> builder.trustManager(ca.certificates()).clientAuth(ClientAuth.REQUIRE));
-    return build(GrpcSslContexts.configure(builder), certificate, key);
+    return build(GrpcSslContexts.configure(builder));
   }
 
   /**
@@ -54,30 +56,18 @@ public final class TlsContexts {
     }
     SslContextBuilder builder = GrpcSslContexts.forClient();
     trust.ifPresent(file -> builder.trustManager(file.certificates()));
-    if (certificate.isEmpty()) {
-      return build(builder, null, null);
+    if (certificate.isPresent()) {
+      X509Certificate[] chain = certificate.get().certificates();
+      builder.keyManager(key.get().privateKeyOf(chain[0], certificate.get()), chain);
     }
-    certificate.get().certificates();
-    withKey(certificate.get(), key.get(), () -> builder.keyManager(certificate.get().path().toFile(), key.get().readable().toFile()));
-    return build(builder, certificate.get(), key.get());
+    return build(builder);
   }
 
-  /** Runs what makes Netty read the key: the certificate is known good by then, so a parse failure is the key's. */
-  private static SslContextBuilder withKey(PemFile certificate, PemFile key, Supplier<SslContextBuilder> readKey) {
-    try {
-      return readKey.get();
-    } catch (IllegalArgumentException e) {
-      throw key.problem("is not a PKCS#8 PEM private key (unencrypted, \"BEGIN PRIVATE KEY\") of " + certificate);
-    }
-  }
-
-  private static SslContext build(SslContextBuilder builder, PemFile certificate, PemFile key) {
+  private static SslContext build(SslContextBuilder builder) {
     try {
       return builder.build();
-    } catch (SSLException | IllegalArgumentException e) {
-      // Netty checks here that the key is the certificate's (with OpenSSL) and that it can use both.
-      String files = certificate == null ? "" : " with " + certificate + " and " + key;
-      throw new IllegalArgumentException("cannot set up TLS" + files + ": " + e.getMessage());
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
     }
   }
 }
