@@ -1,11 +1,11 @@
 package dev.hourglass.cli;
 
 import static dev.hourglass.cli.Fallbacks.first;
+
 import dev.hourglass.server.tls.TlsOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,15 +48,11 @@ final class ServerTlsFlags {
    * @throws IllegalArgumentException when a setting is given without the certificate and key it needs
    */
   Optional<TlsOptions> resolve(Map<String, String> environment, ServerConfigFile.Tls file, Path workingDirectory) {
-    Function<String, Optional<String>> env = variable -> Optional.ofNullable(environment.get(variable)).map(String::trim)
-        .filter(value -> !value.isEmpty());
-    Function<Optional<String>, Optional<Path>> path = value -> value.map(workingDirectory::resolve).map(Path::normalize);
-    Optional<Path> cert = path.apply(first(Optional.ofNullable(certFile).map(Path::toString), env.apply(ENV_CERT_FILE), Optional.ofNullable(file.certFile())));
-    Optional<Path> key = path.apply(first(Optional.ofNullable(keyFile).map(Path::toString), env.apply(ENV_KEY_FILE), Optional.ofNullable(file.keyFile())));
-    Optional<Path> clientCa = path.apply(first(Optional.ofNullable(clientCaFile).map(Path::toString), env.apply(ENV_CLIENT_CA_FILE),
-        Optional.ofNullable(file.clientCaFile())));
-    Optional<Path> ca = path.apply(first(Optional.ofNullable(caFile).map(Path::toString), env.apply(ENV_CA_FILE), Optional.ofNullable(file.caFile())));
-    Optional<String> name = first(Optional.ofNullable(serverName), env.apply(ENV_SERVER_NAME), Optional.ofNullable(file.serverName()));
+    Optional<Path> cert = path(certFile, environment.get(ENV_CERT_FILE), file.certFile(), workingDirectory);
+    Optional<Path> key = path(keyFile, environment.get(ENV_KEY_FILE), file.keyFile(), workingDirectory);
+    Optional<Path> clientCa = path(clientCaFile, environment.get(ENV_CLIENT_CA_FILE), file.clientCaFile(), workingDirectory);
+    Optional<Path> ca = path(caFile, environment.get(ENV_CA_FILE), file.caFile(), workingDirectory);
+    Optional<String> name = first(Optional.ofNullable(serverName), nonBlank(environment.get(ENV_SERVER_NAME)), nonBlank(file.serverName()));
     if (cert.isEmpty() && key.isEmpty()) {
       if (clientCa.isPresent() || ca.isPresent() || name.isPresent()) {
         throw new IllegalArgumentException("--tls-client-ca-file, --tls-ca-file and --tls-server-name need --tls-cert-file and --tls-key-file");
@@ -69,4 +65,14 @@ final class ServerTlsFlags {
     return Optional.of(new TlsOptions(cert.get(), key.get(), clientCa, ca, name));
   }
 
+  /** The flag, else the variable, else the file's value; relative to the working directory, as the flags' paths are. */
+  private static Optional<Path> path(Path flag, String variable, String fileValue, Path workingDirectory) {
+    return first(Optional.ofNullable(flag).map(Path::toString), nonBlank(variable), nonBlank(fileValue))
+        .map(workingDirectory::resolve)
+        .map(Path::normalize);
+  }
+
+  private static Optional<String> nonBlank(String value) {
+    return Optional.ofNullable(value).map(String::trim).filter(trimmed -> !trimmed.isEmpty());
+  }
 }
