@@ -21,10 +21,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A PEM file named as the user knows it ({@code --tls-cert-file}, {@code server.tls.certFile}), so
- * that a missing or malformed file is reported in one line that says which setting to fix.
+ * A PEM file with what it is to the user ({@code TLS key file} for the server, whichever of flag,
+ * variable or config key gave it; {@code --tls-ca-path} for a client command), so that a missing
+ * or malformed file is reported in one line that says which file to fix and why.
  *
- * @param setting the flag or key the path came from
+ * @param setting what the file is, as the user knows it
  * @param path the file
  */
 public record PemFile(String setting, Path path) {
