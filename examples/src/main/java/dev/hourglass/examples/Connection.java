@@ -1,13 +1,25 @@
 package dev.hourglass.examples;
 
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,6 +34,15 @@ public final class Connection implements AutoCloseable {
 
     @Option(names = "--namespace", defaultValue = "default", description = "Namespace (default: ${DEFAULT-VALUE}).")
     String namespace;
+
+    @Option(names = "--tls-ca-path", description = "PEM CA of the server's certificate: connect with TLS (default: plain text).")
+    Path tlsCaPath;
+
+    @Option(names = "--tls-cert-path", description = "PEM client certificate, for a server requiring one (mutual TLS).")
+    Path tlsCertPath;
+
+    @Option(names = "--tls-key-path", description = "PKCS#8 PEM key of the client certificate.")
+    Path tlsKeyPath;
   }
 
   private final Options options;
@@ -31,7 +52,11 @@ public final class Connection implements AutoCloseable {
 
   public Connection(Options options) {
     this.options = options;
-    this.service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(options.address).build());
+    WorkflowServiceStubsOptions.Builder stubs = WorkflowServiceStubsOptions.newBuilder().setTarget(options.address);
+    if (options.tlsCaPath != null) {
+      stubs.setSslContext(sslContext(options));
+    }
+    this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
     this.client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(options.namespace).build());
     this.workers = WorkerFactory.newInstance(client);
   }
@@ -58,6 +83,29 @@ public final class Connection implements AutoCloseable {
     String host = options.address.substring(0, options.address.lastIndexOf(':'));
     int port = Integer.parseInt(options.address.substring(options.address.lastIndexOf(':') + 1)) + 1000;
     return "http://" + host + ":" + port + "/namespaces/" + options.namespace + "/workflows/" + workflowId;
+  }
+
+  /** TLS as any SDK application sets it up: the SDK's SimpleSslContextBuilder, the server's CA as trust. */
+  private static SslContext sslContext(Options options) {
+    try {
+      SimpleSslContextBuilder builder = options.tlsCertPath == null
+          ? SimpleSslContextBuilder.noKeyOrCertChain()
+          : SimpleSslContextBuilder.forPKCS8(
+              new ByteArrayInputStream(Files.readAllBytes(options.tlsCertPath)), new ByteArrayInputStream(Files.readAllBytes(options.tlsKeyPath)));
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      try (InputStream ca = Files.newInputStream(options.tlsCaPath)) {
+        int index = 0;
+        for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(ca)) {
+          trusted.setCertificateEntry("ca-" + index++, certificate);
+        }
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      return builder.setTrustManager(trust.getTrustManagers()[0]).build();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -22,6 +22,10 @@ import java.util.List;
  *   namespaces: [orders]
  *   managementPort: 9233
  *   advertiseAddress: hourglass-1.internal:7233
+ *   tls:
+ *     certFile: /etc/hourglass/server.pem
+ *     keyFile: /etc/hourglass/server-key.pem
+ *     clientCaFile: /etc/hourglass/ca.pem
  * database:
  *   url: postgresql://hourglass@127.0.0.1:5432/hourglass
  *   user: hourglass
@@ -31,14 +35,24 @@ import java.util.List;
  * </pre>
  */
 record ServerConfigFile(Server server, DatabaseSection database, String logLevel, String logFormat) {
-  record Server(String ip, Integer port, List<String> namespaces, Integer shards, Integer managementPort, String advertiseAddress) {}
+  record Server(String ip, Integer port, List<String> namespaces, Integer shards, Integer managementPort, String advertiseAddress,
+      Tls tls) {
+    Tls tlsOrNone() {
+      return tls == null ? Tls.NONE : tls;
+    }
+  }
+
+  /** {@code server.tls}: the files of the gRPC port's TLS, as the {@code --tls-*} flags. */
+  record Tls(String certFile, String keyFile, String clientCaFile, String caFile, String serverName) {
+    static final Tls NONE = new Tls(null, null, null, null, null);
+  }
 
   record DatabaseSection(String url, String user, String password) {}
 
   static final ServerConfigFile EMPTY = new ServerConfigFile(null, null, null, null);
 
   Server serverOrEmpty() {
-    return server == null ? new Server(null, null, null, null, null, null) : server;
+    return server == null ? new Server(null, null, null, null, null, null, null) : server;
   }
 
   DatabaseSection databaseOrEmpty() {

@@ -1,5 +1,6 @@
 package dev.hourglass.cli;
 
+import static dev.hourglass.cli.Fallbacks.first;
 import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.server.ServerOptions;
@@ -85,6 +86,9 @@ final class StartCommand implements Callable<Integer> {
   @Mixin
   private OperationsFlags operations = new OperationsFlags();
 
+  @Mixin
+  private ServerTlsFlags tls = new ServerTlsFlags();
+
   // Hidden, as in start-dev: fixed for the life of a database; for benchmarks.
   @Option(names = "--shards", hidden = true, paramLabel = "COUNT", description = "Number of history shards (default: 16).")
   private Integer shards;
@@ -133,7 +137,8 @@ final class StartCommand implements Callable<Integer> {
               .orElse(ServerOptions.defaultManagementPort(grpcPort)),
           first(Optional.ofNullable(advertiseAddress), env(ENV_ADVERTISE_ADDRESS), Optional.ofNullable(fileServer.advertiseAddress()))
               .orElse(""));
-      return new StartDevOptions(server, logLevel(file), logFormat(file), uiFlags.settings());
+      ServerOptions withTls = tls.resolve(environment, fileServer.tlsOrNone(), workingDirectory).map(server::withTls).orElse(server);
+      return new StartDevOptions(withTls, logLevel(file), logFormat(file), uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
@@ -191,16 +196,6 @@ final class StartCommand implements Callable<Integer> {
 
   private Optional<String> env(String variable) {
     return Optional.ofNullable(environment.get(variable)).map(String::trim).filter(value -> !value.isEmpty());
-  }
-
-  @SafeVarargs
-  private static <T> Optional<T> first(Optional<T>... candidates) {
-    for (Optional<T> candidate : candidates) {
-      if (candidate.isPresent()) {
-        return candidate;
-      }
-    }
-    return Optional.empty();
   }
 
   private ParameterException usage(String message) {

@@ -59,6 +59,9 @@ final class StartDevCommand implements Callable<Integer> {
   @Mixin
   private OperationsFlags operations = new OperationsFlags();
 
+  @Mixin
+  private ServerTlsFlags tls = new ServerTlsFlags();
+
   // Hidden: the shard count is fixed for the life of a database, and the default suits one
   // process; it is here for benchmarks, not for day-to-day use.
   @Option(names = "--shards", hidden = true, paramLabel = "COUNT", description = "Number of history shards (default: ${DEFAULT-VALUE}).")
@@ -100,6 +103,7 @@ final class StartDevCommand implements Callable<Integer> {
     try {
       server = new ServerOptions(ip, port, dbFile, extraNamespaces, shards)
           .withManagementPort(operations.managementPort() != null ? operations.managementPort() : ServerOptions.defaultManagementPort(port));
+      server = tls.resolve(environment, ServerConfigFile.Tls.NONE, workingDirectory).map(server::withTls).orElse(server);
       ui = uiFlags.settings();
     } catch (IllegalArgumentException e) {
       // ServerOptions owns the limits (port range, shard count); report them as a usage error.

@@ -2,6 +2,7 @@ package dev.hourglass.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.server.tls.ClientTls;
 import dev.hourglass.ui.UiOptions;
 import java.util.Optional;
 
@@ -22,6 +23,12 @@ record UiSettings(boolean enabled, Optional<Integer> port) {
 
   /** The UI's options for a server bound to {@code ip} and {@code grpcPort}, reached at {@code serverTarget}. */
   UiOptions options(String ip, int grpcPort, String serverTarget) {
-    return new UiOptions(ip, port.orElse(UiOptions.defaultPort(grpcPort)), serverTarget);
+    return options(ip, grpcPort, serverTarget, Optional.empty());
+  }
+
+  /** Likewise, connecting over TLS when the server's port serves it. */
+  UiOptions options(String ip, int grpcPort, String serverTarget, Optional<ClientTls> serverTls) {
+    return new UiOptions(ip, port.orElse(UiOptions.defaultPort(grpcPort)), serverTarget, serverTls.map(ClientTls::sslContext),
+        serverTls.flatMap(ClientTls::authority));
   }
 }

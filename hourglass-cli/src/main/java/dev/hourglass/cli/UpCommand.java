@@ -86,6 +86,10 @@ final class UpCommand implements Callable<Integer> {
   @Mixin
   private OperationsFlags operations = new OperationsFlags();
 
+  // TLS of the embedded server's port; the web UI and the timer worker connect to it with the same files.
+  @Mixin
+  private ServerTlsFlags tls = new ServerTlsFlags();
+
   @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevel.Converter.class, completionCandidates = LogLevel.Candidates.class,
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
@@ -119,14 +123,16 @@ final class UpCommand implements Callable<Integer> {
     }
     int apiPort = port != null ? port : flagOrEnv(null, ENV_PORT).map(value -> parsePort(value, ENV_PORT)).orElse(defaults.apiPort());
     Optional<String> external = flagOrEnv(temporalAddress, ENV_TEMPORAL_ADDRESS);
-    if (external.isPresent() && (matched("--server-port") || matched("--db-filename") || matched("--management-port"))) {
-      throw usage("--server-port, --db-filename and --management-port configure the embedded server; they cannot be used with "
+    if (external.isPresent() && (matched("--server-port") || matched("--db-filename") || matched("--management-port")
+        || matched("--tls-cert-file") || matched("--tls-key-file") || matched("--tls-client-ca-file"))) {
+      throw usage("--server-port, --db-filename, --management-port and --tls-* configure the embedded server; they cannot be used with "
           + "--temporal-address");
     }
     Path dbFile = workingDirectory.resolve(dbFilename).toAbsolutePath().normalize();
     try {
-      ServerOptions server = ServerOptions.defaults().withIp(ip).withPort(serverPort).withDbFile(dbFile)
+      ServerOptions plainServer = ServerOptions.defaults().withIp(ip).withPort(serverPort).withDbFile(dbFile)
           .withManagementPort(operations.managementPort() != null ? operations.managementPort() : ServerOptions.defaultManagementPort(serverPort));
+      ServerOptions server = tls.resolve(environment, ServerConfigFile.Tls.NONE, workingDirectory).map(plainServer::withTls).orElse(plainServer);
       TimerSystemOptions system = defaults
           .withRole(resolvedRole)
           .withApiAddress(ip)

@@ -18,7 +18,7 @@ final class WebUiLauncher {
     if (!settings.enabled()) {
       return Optional.empty();
     }
-    return Optional.of(HourglassUi.start(settings.options(server.options().ip(), server.port(), server.target())));
+    return Optional.of(HourglassUi.start(settings.options(server.options().ip(), server.port(), server.target(), server.clientTls())));
   }
 
   static void printUrl(Optional<HourglassUi> ui, PrintWriter out) {

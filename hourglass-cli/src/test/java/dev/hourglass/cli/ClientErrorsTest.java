@@ -105,16 +105,16 @@ class ClientErrorsTest {
 
     CliResult missing = cli.run("operator", "namespace", "list", "--tls-ca-path", directory.resolve("missing.pem").toString());
     assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(missing.err()).contains("--tls-ca-path: cannot read");
+    assertThat(missing.err()).contains("--tls-ca-path " + directory.resolve("missing.pem") + " does not exist");
 
     Path garbage = Files.writeString(directory.resolve("garbage.pem"), "not a certificate");
     CliResult bad = cli.run("operator", "namespace", "list", "--tls-ca-path", garbage.toString());
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err()).contains("Cannot set up TLS");
+    assertThat(bad.err()).contains("--tls-ca-path " + garbage + " is not a PEM certificate file");
 
     CliResult keyless = cli.run("operator", "namespace", "list", "--tls-cert-path", garbage.toString());
     assertThat(keyless.exitCode()).isEqualTo(2);
-    assertThat(keyless.err()).contains("--tls-cert-path and --tls-key-path go together");
+    assertThat(keyless.err()).contains("--tls-cert-path needs a private key too: a client certificate and its key go together");
   }
 
   @Test

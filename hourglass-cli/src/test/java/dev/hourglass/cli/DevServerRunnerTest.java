@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hourglass.server.ServerOptions;
+import dev.hourglass.server.tls.TlsOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,6 +106,19 @@ class DevServerRunnerTest {
 
       assertThat(err).startsWith("Cannot start").contains(String.valueOf(taken.getLocalPort())).doesNotContain("\tat ");
     }
+  }
+
+  @Test
+  void anUnreadableTlsFileFailsWithOneLineNamingIt() throws Exception {
+    Path certificate = Files.writeString(directory.resolve("server.pem"), "not a certificate");
+    Path key = directory.resolve("missing-key.pem");
+    ServerOptions server = new ServerOptions("127.0.0.1", 0, directory.resolve("dev.db"), List.of(), 4);
+
+    assertThat(failedStart(new StartDevOptions(server.withTls(TlsOptions.serverOnly(certificate, key)), QUIET)))
+        .isEqualTo("Cannot start: TLS certificate file " + certificate + " is not a PEM certificate file (No certificate data found)" + System.lineSeparator());
+    Files.delete(certificate);
+    assertThat(failedStart(new StartDevOptions(server.withTls(TlsOptions.serverOnly(certificate, key)), QUIET)))
+        .isEqualTo("Cannot start: TLS certificate file " + certificate + " does not exist" + System.lineSeparator());
   }
 
   @Test

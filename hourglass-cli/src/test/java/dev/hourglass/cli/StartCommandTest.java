@@ -3,6 +3,7 @@ package dev.hourglass.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.server.ServerOptions;
+import dev.hourglass.server.tls.TlsOptions;
 import dev.hourglass.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -129,6 +131,42 @@ class StartCommandTest {
   void aUrlOfAnotherDatabaseIsAUsageError() {
     assertThat(execute(Map.of(), "server", "start", "--db-url", "mysql://root@127.0.0.1/hg")).isEqualTo(2);
     assertThat(err.toString()).contains("must start with postgresql://");
+  }
+
+  @Test
+  void tlsFilesComeFromTheFlagElseTheEnvironmentElseTheFileRelativeToTheWorkingDirectory() throws IOException {
+    Path config = Files.writeString(directory.resolve("tls.yaml"), """
+        server:
+          tls:
+            certFile: file-cert.pem
+            keyFile: /etc/hourglass/file-key.pem
+            clientCaFile: file-ca.pem
+            serverName: hourglass.internal
+        database:
+          url: postgresql://hourglass@127.0.0.1:5432/hg
+        """);
+
+    execute(Map.of("HOURGLASS_TLS_CERT_FILE", "env-cert.pem"), "server", "start", "--config", config.toString(),
+        "--tls-key-file", "/keys/flag-key.pem", "--tls-ca-file", "peers-ca.pem");
+
+    assertThat(started.get(0).server().tls()).contains(new TlsOptions(directory.resolve("env-cert.pem"), Path.of("/keys/flag-key.pem"),
+        Optional.of(directory.resolve("file-ca.pem")), Optional.of(directory.resolve("peers-ca.pem")), Optional.of("hourglass.internal")));
+  }
+
+  @Test
+  void withoutTlsFlagsThePortIsPlainText() {
+    execute(Map.of(), "server", "start", "--db-url", "postgresql://hourglass@127.0.0.1:5432/hg");
+
+    assertThat(started.get(0).server().tls()).isEmpty();
+  }
+
+  @Test
+  void aCertificateWithoutItsKeyIsAUsageError() {
+    assertThat(execute(Map.of(), "server", "start", "--db-url", "postgresql://hourglass@127.0.0.1:5432/hg",
+        "--tls-cert-file", "server.pem")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tls-cert-file and --tls-key-file go together");
+    assertThat(execute(Map.of(), "server", "start-dev", "--tls-client-ca-file", "ca.pem")).isEqualTo(2);
+    assertThat(err.toString()).contains("need --tls-cert-file and --tls-key-file");
   }
 
   private int execute(Map<String, String> environment, String... args) {

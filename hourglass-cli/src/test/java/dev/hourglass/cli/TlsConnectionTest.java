@@ -4,26 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourglass.cli.CliHarness.CliResult;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
-import io.grpc.stub.StreamObserver;
-import io.temporal.api.namespace.v1.NamespaceInfo;
-import io.temporal.api.workflowservice.v1.DescribeNamespaceResponse;
-import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
-import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
-import io.temporal.api.workflowservice.v1.ListNamespacesRequest;
-import io.temporal.api.workflowservice.v1.ListNamespacesResponse;
-import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import dev.hourglass.server.HourglassServer;
+import dev.hourglass.server.ServerOptions;
+import dev.hourglass.server.tls.TlsOptions;
 import java.io.FileInputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,10 +21,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The client commands over TLS, mutual TLS included, against a TLS gRPC endpoint started here:
- * the Hourglass server itself listens in plain text (see docs/cli.md), so the endpoint is a
- * WorkflowService answering GetSystemInfo and ListNamespaces behind a server certificate, and
- * requiring a client certificate. Certificates are made by the JDK's keytool.
+ * The client commands over mutual TLS against an Hourglass server whose port requires a client
+ * certificate ({@code --tls-client-ca-file}). Certificates are made by the JDK's keytool: the
+ * client's self-signed certificate is the server's client CA.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsConnectionTest {
@@ -44,52 +33,30 @@ class TlsConnectionTest {
   @TempDir
   static Path directory;
 
-  private Server server;
+  private HourglassServer server;
   private Pem serverPem;
   private Pem clientPem;
 
   /** A certificate and its PKCS#8 key, as PEM files. */
   private record Pem(Path certificate, Path key) {}
 
-  /** Answers what {@code operator namespace list} asks. */
-  private static final class NamespacesOnly extends WorkflowServiceGrpc.WorkflowServiceImplBase {
-    @Override
-    public void getSystemInfo(GetSystemInfoRequest request, StreamObserver<GetSystemInfoResponse> observer) {
-      observer.onNext(GetSystemInfoResponse.getDefaultInstance());
-      observer.onCompleted();
-    }
-
-    @Override
-    public void listNamespaces(ListNamespacesRequest request, StreamObserver<ListNamespacesResponse> observer) {
-      observer.onNext(ListNamespacesResponse.newBuilder()
-          .addNamespaces(DescribeNamespaceResponse.newBuilder().setNamespaceInfo(NamespaceInfo.newBuilder().setName("behind-tls")))
-          .build());
-      observer.onCompleted();
-    }
-  }
-
   @BeforeAll
   void startTlsEndpoint() throws Exception {
     serverPem = selfSigned("server", "CN=hourglass.test", "dns:hourglass.test");
     clientPem = selfSigned("client", "CN=cli", "dns:cli");
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .sslContext(GrpcSslContexts.forServer(serverPem.certificate().toFile(), serverPem.key().toFile())
-            .trustManager(clientPem.certificate().toFile())
-            .clientAuth(ClientAuth.REQUIRE)
-            .build())
-        .addService(new NamespacesOnly())
-        .build()
-        .start();
+    server = HourglassServer.start(ServerOptions.defaults().withPort(0).withDbFile(directory.resolve("hourglass.db"))
+        .withNamespaces(List.of("behind-tls"))
+        .withTls(new TlsOptions(serverPem.certificate(), serverPem.key(), Optional.of(clientPem.certificate()), Optional.empty(),
+            Optional.empty())));
   }
 
   @AfterAll
-  void stop() throws InterruptedException {
-    server.shutdownNow();
-    server.awaitTermination(10, TimeUnit.SECONDS);
+  void stop() {
+    server.close();
   }
 
   private CliHarness cli() {
-    return CliHarness.forServer("127.0.0.1:" + server.getPort());
+    return CliHarness.forServer(server.target());
   }
 
   @Test
@@ -99,7 +66,7 @@ class TlsConnectionTest {
         "--tls-cert-path", clientPem.certificate().toString(), "--tls-key-path", clientPem.key().toString());
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(JSON.readTree(result.out()).get(0).at("/namespaceInfo/name").asText()).isEqualTo("behind-tls");
+    assertThat(JSON.readTree(result.out()).findValuesAsText("name")).contains("default", "behind-tls");
   }
 
   @Test

@@ -14,6 +14,8 @@ import dev.hourglass.server.management.ManagementHttpServer;
 import dev.hourglass.server.management.Readiness;
 import dev.hourglass.server.management.RpcMetricsInterceptor;
 import dev.hourglass.server.management.ServerMetrics;
+import dev.hourglass.server.tls.ClientTls;
+import dev.hourglass.server.tls.ServerTls;
 import dev.hourglass.store.StoreConfig;
 import dev.hourglass.store.Stores;
 import dev.hourglass.store.Database;
@@ -28,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +60,7 @@ public final class HourglassServer implements AutoCloseable {
   private final ClusterMembership membership;
   private final Forwarder forwarder;
   private final Server grpcServer;
+  private final Optional<ClientTls> clientTls;
   private final List<ExecutorService> executors;
   private final ServerMetrics metrics;
   private final ManagementHttpServer management;
@@ -64,12 +68,13 @@ public final class HourglassServer implements AutoCloseable {
   private final AtomicInteger closed = new AtomicInteger();
 
   private HourglassServer(ServerOptions options, Database database, ClusterMembership membership, Forwarder forwarder,
-      Server grpcServer, List<ExecutorService> executors, ServerMetrics metrics, ManagementHttpServer management) {
+      Server grpcServer, Optional<ClientTls> clientTls, List<ExecutorService> executors, ServerMetrics metrics, ManagementHttpServer management) {
     this.options = options;
     this.database = database;
     this.membership = membership;
     this.forwarder = forwarder;
     this.grpcServer = grpcServer;
+    this.clientTls = clientTls;
     this.executors = List.copyOf(executors);
     this.metrics = metrics;
     this.management = management;
@@ -85,6 +90,7 @@ public final class HourglassServer implements AutoCloseable {
    */
   public static HourglassServer start(ServerOptions options) {
     requireNonNull(options, "options is null");
+    Optional<ServerTls> tls = loadTls(options);
     checkPortFree(options);
     ServerMetrics metrics = new ServerMetrics();
     ManagementHttpServer management = startManagement(options, metrics);
@@ -109,7 +115,7 @@ public final class HourglassServer implements AutoCloseable {
           ? ClusterMembership.single(stores.shards(), memberId, options.shardCount(), engines)
           : ClusterMembership.leased(stores.shards(), memberId, options.shardCount(), LeaseSettings.defaults(), engines);
       started.add(membership);
-      Forwarder forwarder = new Forwarder(membership, database);
+      Forwarder forwarder = new Forwarder(membership, database, tls.map(ServerTls::peers));
       started.add(forwarder);
       ClusterInfoService clusterInfo = new ClusterInfoService(membership, database.location());
       SystemInfoService systemInfo = new SystemInfoService(VERSION, membership::shardCount,
@@ -118,7 +124,9 @@ public final class HourglassServer implements AutoCloseable {
       database.onRecovery(() -> membership.engine().ifPresent(EngineInstance::rescan));
 
       HealthStatusManager health = new HealthStatusManager();
-      Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()))
+      NettyServerBuilder grpcServerBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(options.ip(), options.port()));
+      tls.ifPresent(loaded -> grpcServerBuilder.sslContext(loaded.server()));
+      Server grpcServer = grpcServerBuilder
           .addService(health.getHealthService())
           .intercept(new RpcMetricsInterceptor(metrics.registry()))
           // WorkflowService and OperatorService are looked up per call: this term's engine, or the active process;
@@ -136,14 +144,17 @@ public final class HourglassServer implements AutoCloseable {
         throw new ServerStartException("Cannot start: " + reason, e);
       }
       started.add(grpcServer::shutdownNow);
-      membership.start(advertiseAddress(options, grpcServer.getPort()), options.advertiseAddress().isEmpty());
+      String advertiseAddress = advertiseAddress(options, grpcServer.getPort());
+      membership.start(advertiseAddress, options.advertiseAddress().isEmpty());
       Readiness readiness = new Readiness(database, membership);
       ExecutorService healthChecks = GrpcHealthReporter.start(health, readiness);
       started.add(healthChecks::shutdownNow);
       if (management != null) {
         management.setReadiness(readiness::check);
       }
-      HourglassServer server = new HourglassServer(options, database, membership, forwarder, grpcServer,
+      // Its own clients (web UI, timer worker) check the name its peers check: the one its certificate must hold anyway.
+      Optional<ClientTls> clientTls = tls.map(loaded -> loaded.self().withDefaultAuthority(advertiseAddress));
+      HourglassServer server = new HourglassServer(options, database, membership, forwarder, grpcServer, clientTls,
           List.of(grpcExecutor, healthChecks), metrics, management);
       log.atInfo().addKeyValue("address", server.target()).addKeyValue("store", database.location())
           .addKeyValue("managementPort", server.managementPort().isPresent() ? server.managementPort().getAsInt() : "off")
@@ -237,6 +248,14 @@ public final class HourglassServer implements AutoCloseable {
 
 
 
+  private static Optional<ServerTls> loadTls(ServerOptions options) {
+    try {
+      return options.tls().map(ServerTls::load);
+    } catch (IllegalArgumentException e) {
+      throw new ServerStartException("Cannot start: " + e.getMessage(), e);
+    }
+  }
+
   /** Unique per process run: pid@host (for operators) and a random suffix (pids are reused). */
   private static String memberId() {
     return ManagementFactory.getRuntimeMXBean().getName() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
@@ -259,6 +278,15 @@ public final class HourglassServer implements AutoCloseable {
   /** host:port that clients connect to. */
   public String target() {
     return options.ip() + ":" + port();
+  }
+
+  /**
+   * How a client in this process (web UI, timer worker) connects to {@link #target()} when the
+   * port serves TLS: trusting the certificate this server presents, presenting it too (for mutual
+   * TLS), checking the name peers check. Empty in plain text.
+   */
+  public Optional<ClientTls> clientTls() {
+    return clientTls;
   }
 
   /** The port of the management endpoints ({@code /metrics}, {@code /health/…}), when they are served. */

@@ -2,9 +2,11 @@ package dev.hourglass.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.server.tls.TlsOptions;
 import dev.hourglass.store.StoreConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How to start one Hourglass server: where it listens and where it keeps its data.
@@ -17,9 +19,11 @@ import java.util.List;
  * @param shardCount number of history shards; fixed for the life of a database
  * @param managementPort port of the HTTP management endpoints ({@code /metrics}, {@code /health/live},
  *     {@code /health/ready}) on the same address; 0 picks a free one, {@link #MANAGEMENT_OFF} (-1) serves none
+ * @param advertiseAddress HOST:PORT where other processes on the same database reach this one; empty for the default
+ * @param tls TLS (or mutual TLS) on the gRPC port and on the connections to other processes; empty for plain text
  */
 public record ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount, int managementPort,
-    String advertiseAddress) {
+    String advertiseAddress, Optional<TlsOptions> tls) {
   public static final int DEFAULT_PORT = 7233;
   /** No management HTTP server (embedded servers, unless asked for one). */
   public static final int MANAGEMENT_OFF = -1;
@@ -45,6 +49,13 @@ public record ServerOptions(String ip, int port, StoreConfig store, List<String>
     if (!advertiseAddress.isEmpty() && !advertiseAddress.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:.]+\\]:\\d{1,5}")) {
       throw new IllegalArgumentException("advertise address must be HOST:PORT: " + advertiseAddress);
     }
+    requireNonNull(tls, "tls is null");
+  }
+
+  /** Options in plain text (no TLS). */
+  public ServerOptions(String ip, int port, StoreConfig store, List<String> namespaces, int shardCount, int managementPort,
+      String advertiseAddress) {
+    this(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, Optional.empty());
   }
 
   /** Options with the default advertised address. */
@@ -87,34 +98,38 @@ public record ServerOptions(String ip, int port, StoreConfig store, List<String>
   }
 
   public ServerOptions withIp(String ip) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, tls);
   }
 
   public ServerOptions withPort(int port) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, tls);
   }
 
   public ServerOptions withDbFile(Path dbFile) {
-    return new ServerOptions(ip, port, new StoreConfig.Sqlite(dbFile), namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, new StoreConfig.Sqlite(dbFile), namespaces, shardCount, managementPort, advertiseAddress, tls);
   }
 
   public ServerOptions withStore(StoreConfig store) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, tls);
   }
 
   public ServerOptions withNamespaces(List<String> namespaces) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, tls);
   }
 
   public ServerOptions withShardCount(int shardCount) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, tls);
   }
 
   public ServerOptions withManagementPort(int managementPort) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, tls);
   }
 
   public ServerOptions withAdvertiseAddress(String advertiseAddress) {
-    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress);
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, tls);
+  }
+
+  public ServerOptions withTls(TlsOptions tls) {
+    return new ServerOptions(ip, port, store, namespaces, shardCount, managementPort, advertiseAddress, Optional.of(tls));
   }
 }

@@ -1,5 +1,6 @@
 package dev.hourglass.timers;
 
+import dev.hourglass.server.tls.ClientTls;
 import dev.hourglass.timers.workflow.TimerWorkflowImpl;
 import dev.hourglass.timers.workflow.WebhookActivitiesImpl;
 import io.temporal.client.WorkflowClient;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -30,12 +32,14 @@ class TemporalConfiguration {
   static final Duration DEADLOCK_DETECTION_TIMEOUT = Duration.ofSeconds(5);
 
   @Bean(destroyMethod = "")
-  WorkflowServiceStubs workflowServiceStubs(TimerServiceProperties properties) {
+  WorkflowServiceStubs workflowServiceStubs(TimerServiceProperties properties, ObjectProvider<ClientTls> serverTls) {
     // Lazy: the first call connects, so the API starts even while the server is still coming up.
-    return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
         .setTarget(properties.temporalAddress())
-        .setRpcQueryTimeout(properties.queryTimeout())
-        .build());
+        .setRpcQueryTimeout(properties.queryTimeout());
+    // Present when an embedded server's port serves TLS (TimerSystem registers it).
+    serverTls.ifAvailable(tls -> tls.configure(options));
+    return WorkflowServiceStubs.newServiceStubs(options.build());
   }
 
   @Bean

@@ -3,6 +3,7 @@ package dev.hourglass.timers;
 import static java.util.Objects.requireNonNull;
 
 import dev.hourglass.server.HourglassServer;
+import dev.hourglass.server.tls.ClientTls;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +64,8 @@ public final class TimerSystem implements AutoCloseable {
       server = HourglassServer.start(serverOptions);
       temporalAddress = server.target();
     }
+    // The embedded server's port may serve TLS: the worker and the API connect as its own clients do.
+    Optional<ClientTls> serverTls = Optional.ofNullable(server).flatMap(HourglassServer::clientTls);
     try {
       ConfigurableApplicationContext context = new SpringApplicationBuilder(TimerServiceApplication.class)
           .web(options.role().runsApi() ? WebApplicationType.SERVLET : WebApplicationType.NONE)
@@ -70,6 +73,7 @@ public final class TimerSystem implements AutoCloseable {
           .logStartupInfo(false)
           .registerShutdownHook(false)
           .properties(springProperties(options, temporalAddress))
+          .initializers(spring -> serverTls.ifPresent(tls -> spring.getBeanFactory().registerSingleton("serverTls", tls)))
           .run();
       return new TimerSystem(options, server, context, temporalAddress);
     } catch (RuntimeException e) {

@@ -59,8 +59,10 @@ public final class HourglassUi implements AutoCloseable {
     } catch (IOException e) {
       throw new UiStartException("Cannot start the web UI on " + options.ip() + ":" + options.port() + ": " + e.getMessage(), e);
     }
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(options.serverTarget()).build());
+    WorkflowServiceStubsOptions.Builder connection = WorkflowServiceStubsOptions.newBuilder().setTarget(options.serverTarget());
+    options.serverTls().ifPresent(connection::setSslContext);
+    options.serverName().ifPresent(name -> connection.setChannelInitializer(channel -> channel.overrideAuthority(name)));
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(connection.build());
     ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
     Pages pages = new Pages(service, new Templates());
     http.createContext("/", exchange -> handle(exchange, pages));

@@ -2,21 +2,17 @@ package dev.hourglass.cli.client;
 
 import static java.util.Objects.requireNonNull;
 
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import dev.hourglass.server.tls.ClientTls;
+import dev.hourglass.server.tls.PemFile;
+import dev.hourglass.server.tls.TlsContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,11 +36,7 @@ public final class Connection implements AutoCloseable {
   public static Connection open(ConnectionSettings settings) {
     requireNonNull(settings, "settings is null");
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(settings.address());
-    if (settings.tls().isPresent()) {
-      TlsSettings tls = settings.tls().get();
-      options.setSslContext(sslContext(tls));
-      tls.serverName().ifPresent(name -> options.setChannelInitializer(channel -> channel.overrideAuthority(name)));
-    }
+    settings.tls().ifPresent(tls -> new ClientTls(sslContext(tls), tls.serverName()).configure(options));
     return new Connection(WorkflowServiceStubs.newServiceStubs(options.build()));
   }
 
@@ -76,29 +68,11 @@ public final class Connection implements AutoCloseable {
   }
 
   private static SslContext sslContext(TlsSettings tls) {
-    if (tls.certPath().isPresent() != tls.keyPath().isPresent()) {
-      throw new InvalidSettingsException("--tls-cert-path and --tls-key-path go together: a client certificate needs its key");
-    }
-    Optional<File> ca = tls.caPath().map(path -> readable(path, "--tls-ca-path"));
-    Optional<File> cert = tls.certPath().map(path -> readable(path, "--tls-cert-path"));
-    Optional<File> key = tls.keyPath().map(path -> readable(path, "--tls-key-path"));
     try {
-      // Netty parses the PEM files here: a file that is not PEM fails in this block.
-      SslContextBuilder builder = GrpcSslContexts.forClient();
-      ca.ifPresent(builder::trustManager);
-      if (cert.isPresent()) {
-        builder.keyManager(cert.get(), key.orElseThrow());
-      }
-      return builder.build();
-    } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidSettingsException("Cannot set up TLS: " + e.getMessage(), e);
+      return TlsContexts.client(tls.caPath().map(path -> new PemFile("--tls-ca-path", path)),
+          tls.certPath().map(path -> new PemFile("--tls-cert-path", path)), tls.keyPath().map(path -> new PemFile("--tls-key-path", path)));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingsException(e.getMessage(), e);
     }
-  }
-
-  private static File readable(Path path, String option) {
-    if (!Files.isReadable(path)) {
-      throw new InvalidSettingsException(option + ": cannot read " + path);
-    }
-    return path.toFile();
   }
 }

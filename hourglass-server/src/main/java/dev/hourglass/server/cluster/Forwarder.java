@@ -2,6 +2,7 @@ package dev.hourglass.server.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.server.tls.ClientTls;
 import dev.hourglass.store.Database;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -64,6 +65,7 @@ public final class Forwarder implements AutoCloseable {
 
   private final ClusterMembership membership;
   private final Database database;
+  private final Optional<ClientTls> tls;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   /** Answers the polls held through a failover: a timer, not a thread parked per poll. */
   private final ScheduledExecutorService heldPolls = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -72,9 +74,13 @@ public final class Forwarder implements AutoCloseable {
     return thread;
   });
 
-  public Forwarder(ClusterMembership membership, Database database) {
+  /**
+   * @param tls how to reach the other processes when their ports serve TLS; empty for plain text
+   */
+  public Forwarder(ClusterMembership membership, Database database, Optional<ClientTls> tls) {
     this.membership = requireNonNull(membership, "membership is null");
     this.database = requireNonNull(database, "database is null");
+    this.tls = requireNonNull(tls, "tls is null");
   }
 
   ServerCallHandler<byte[], byte[]> handler(MethodDescriptor<byte[], byte[]> method) {
@@ -189,10 +195,11 @@ public final class Forwarder implements AutoCloseable {
   }
 
   private ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address, target -> NettyChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .build());
+    return channels.computeIfAbsent(address, target -> {
+      NettyChannelBuilder channel = NettyChannelBuilder.forTarget(target).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+      // The processes of a cluster share one setting: TLS on every port or on none.
+      return tls.map(peers -> peers.configure(channel)).orElseGet(channel::usePlaintext).build();
+    });
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.hourglass.tests.support;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.ClientInterceptor;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -55,6 +56,17 @@ public final class SdkEnvironment implements AutoCloseable {
         .setGrpcClientInterceptors(List.copyOf(interceptors))
         .build();
     return new SdkEnvironment(WorkflowServiceStubs.newServiceStubs(options));
+  }
+
+  /**
+   * Like {@link #connect(String)}, over TLS as an application connects to a server with
+   * {@code --tls-cert-file}: {@code sslContext} from the SDK's {@code SimpleSslContextBuilder}.
+   */
+  public static SdkEnvironment connect(String target, SslContext sslContext) {
+    requireNonNull(target, "target is null");
+    requireNonNull(sslContext, "sslContext is null");
+    return new SdkEnvironment(WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target).setSslContext(sslContext).build()));
   }
 
   public WorkflowServiceStubs service() {
