@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hourglass.server.testing.TestingStore;
 import dev.hourglass.store.StoreConfig;
+import dev.hourglass.tests.support.ActivityAttempts;
 import dev.hourglass.tests.support.ClusterProbe;
 import dev.hourglass.tests.support.SdkEnvironment;
 import dev.hourglass.tests.support.ServerProcess;
-import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
@@ -24,9 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -48,8 +45,7 @@ class ClusterFailoverIT {
   private static final String TASK_QUEUE = "cluster-failover";
   private static final int WORKFLOWS = 12;
   private static final int MAXIMUM_ATTEMPTS = 5;
-  /** Every activity execution: "workflowId:step" → the attempt numbers that ran. */
-  private static final Map<String, List<Integer>> EXECUTIONS = new ConcurrentHashMap<>();
+  private static final ActivityAttempts EXECUTIONS = new ActivityAttempts();
 
   @TempDir Path dataDir;
   private TestingStore store;
@@ -76,8 +72,7 @@ class ClusterFailoverIT {
   public static class StepsImpl implements Steps {
     @Override
     public String step(String key, int number) {
-      EXECUTIONS.computeIfAbsent(key, ignored -> new CopyOnWriteArrayList<>())
-          .add(Activity.getExecutionContext().getInfo().getAttempt());
+      EXECUTIONS.record(key);
       if (key.endsWith(":first")) {
         // Long enough that the kill finds some of these running on a worker.
         sleep(Duration.ofMillis(1500));
@@ -179,12 +174,9 @@ class ClusterFailoverIT {
       assertThat(result).isEqualTo("first-" + i + "/w" + i + "/second-" + i);
     }
 
-    LoggerFactory.getLogger(ClusterFailoverIT.class).info("activity attempts after the failover: {}", new java.util.TreeMap<>(EXECUTIONS));
-    assertThat(EXECUTIONS).hasSize(2 * (WORKFLOWS + 1));
-    EXECUTIONS.forEach((key, attempts) -> {
-      assertThat(attempts).as("attempts of %s: none ran twice", key).doesNotHaveDuplicates();
-      assertThat(attempts).as("attempts of %s: within the retry policy", key).allMatch(attempt -> attempt >= 1 && attempt <= MAXIMUM_ATTEMPTS);
-    });
+    LoggerFactory.getLogger(ClusterFailoverIT.class).info("activity attempts after the failover: {}", EXECUTIONS);
+    assertThat(EXECUTIONS.keys()).isEqualTo(2 * (WORKFLOWS + 1));
+    EXECUTIONS.assertNoneRanTwice(MAXIMUM_ATTEMPTS);
 
     await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
       ClusterProbe.Cluster seen = ClusterProbe.describe(second.target());
@@ -220,6 +212,6 @@ class ClusterFailoverIT {
   }
 
   private static long countStarted(String suffix) {
-    return EXECUTIONS.keySet().stream().filter(key -> key.endsWith(suffix)).count();
+    return EXECUTIONS.ranEndingWith(suffix);
   }
 }
