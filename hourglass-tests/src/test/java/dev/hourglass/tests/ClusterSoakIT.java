@@ -7,6 +7,7 @@ import dev.hourglass.server.testing.TestingStore;
 import dev.hourglass.store.StoreConfig;
 import dev.hourglass.tests.support.ActivityAttempts;
 import dev.hourglass.tests.support.ClusterProbe;
+import dev.hourglass.tests.support.CuttableTcpProxy;
 import dev.hourglass.tests.support.SdkEnvironment;
 import dev.hourglass.tests.support.ServerProcess;
 import io.temporal.activity.ActivityInterface;
@@ -34,10 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The failover test, over and over: three server processes on one PostgreSQL database, clients
- * and workers on each, and round after round a batch of workflows (activity, timer, signal,
- * activity) started and the active process killed with SIGKILL mid-flight, then started again in
- * place (it comes back as a standby). At the end every workflow of every round must have its
+ * The failover test, over and over: three server processes on one PostgreSQL database (each through
+ * a proxy of its own), clients and workers on each, and round after round a batch of workflows
+ * (activity, timer, signal, activity) started and, mid-flight, in turn: the active process killed
+ * with SIGKILL and started again in place (it comes back as a standby); the database gone for 8 s
+ * for every process, as in a restart; the active process partitioned from the database for 8 s. At the end every workflow of every round must have its
  * result and no activity attempt may have run twice. Not in the default run (a few minutes):
  * {@code -Dhourglass.soak=true}, rounds with {@code -Dhourglass.soak.rounds=N} (default 5), e.g.
  * {@code mvn -B verify -pl hourglass-tests -Dit.test=ClusterSoakIT -Dhourglass.soak=true -Dtest=none
@@ -57,6 +59,20 @@ class ClusterSoakIT {
   private TestingStore store;
   private final List<ServerProcess> processes = new ArrayList<>();
   private final List<SdkEnvironment> environments = new ArrayList<>();
+  /** Each process reaches the database through a proxy of its own, so a test can cut one or all. */
+  private final List<CuttableTcpProxy> proxies = new ArrayList<>();
+
+  /** What a round does to the cluster mid-flight, in turn. */
+  private enum Disruption {
+    /** SIGKILL of the active process, restarted in place afterwards. */
+    KILL_ACTIVE,
+    /** Every process loses the database for {@link #OUTAGE}, as in a database restart. */
+    RESTART_DATABASE,
+    /** The active process's answers from the database are lost for {@link #OUTAGE}: the others take over. */
+    PARTITION_ACTIVE
+  }
+
+  private static final Duration OUTAGE = Duration.ofSeconds(8);
 
   @WorkflowInterface
   public interface SoakWorkflow {
@@ -114,6 +130,7 @@ class ClusterSoakIT {
   void stopEverything() {
     environments.forEach(SdkEnvironment::close);
     processes.forEach(ServerProcess::close);
+    proxies.forEach(CuttableTcpProxy::close);
     if (store != null) {
       store.close();
     }
@@ -126,6 +143,7 @@ class ClusterSoakIT {
     Assumptions.assumeTrue(store.config() instanceof StoreConfig.Postgres, "a cluster needs a shared PostgreSQL database");
     int[] ports = {ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort()};
     for (int i = 0; i < ports.length; i++) {
+      proxies.add(CuttableTcpProxy.inFrontOf((StoreConfig.Postgres) store.config()));
       processes.add(start(i, ports[i], 0));
     }
     for (int i = 0; i < ports.length; i++) {
@@ -145,16 +163,34 @@ class ClusterSoakIT {
       await().atMost(120, TimeUnit.SECONDS).until(() -> countStarted(roundIds, ":first") >= WORKFLOWS_PER_ROUND / 2);
 
       int active = activeProcess(ports);
-      long killedAt = System.nanoTime();
-      processes.get(active).kill();
+      long disruptedAt = System.nanoTime();
+      Disruption disruption = Disruption.values()[(round - 1) % Disruption.values().length];
       SdkEnvironment survivor = environments.get((active + 1) % 3);
-      for (String workflowId : roundIds) {
-        survivor.client().newWorkflowStub(SoakWorkflow.class, workflowId).go("r");
+      switch (disruption) {
+        case KILL_ACTIVE -> {
+          processes.get(active).kill();
+          signal(survivor, roundIds);
+          // The killed process comes back in place, as a standby; its clients and workers reconnect.
+          processes.set(active, start(active, ports[active], round));
+        }
+        case RESTART_DATABASE -> {
+          proxies.forEach(CuttableTcpProxy::cut);
+          Thread.sleep(OUTAGE.toMillis());
+          proxies.forEach(CuttableTcpProxy::restore);
+          signal(survivor, roundIds);
+        }
+        case PARTITION_ACTIVE -> {
+          proxies.get(active).partition();
+          signal(survivor, roundIds);
+          long left = disruptedAt + OUTAGE.toNanos() - System.nanoTime();
+          if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+          }
+          proxies.get(active).restore();
+        }
       }
-      // The killed process comes back in place, as a standby; its clients and workers reconnect.
-      processes.set(active, start(active, ports[active], round));
-      log.info("round {}: killed the active process (port {}), signalled its workflows, restarted it after {} ms", round, ports[active],
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+      log.info("round {}: {} (process on port {}), signalled its workflows, back to normal after {} ms", round, disruption,
+          ports[active], TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - disruptedAt));
     }
 
     for (String workflowId : workflowIds) {
@@ -164,8 +200,15 @@ class ClusterSoakIT {
     }
     assertThat(EXECUTIONS.keys()).isEqualTo(2 * workflowIds.size());
     EXECUTIONS.assertNoneRanTwice(MAXIMUM_ATTEMPTS);
-    log.info("{} workflows over {} kills; activity executions beyond the first attempt: {}", workflowIds.size(), ROUNDS,
+    log.info("{} workflows over {} disruptions; activity executions beyond the first attempt: {}", workflowIds.size(), ROUNDS,
         EXECUTIONS.retries());
+  }
+
+  /** Signals the round's workflows through a process that survives the disruption (the SDK retries through a failover). */
+  private static void signal(SdkEnvironment survivor, List<String> workflowIds) {
+    for (String workflowId : workflowIds) {
+      survivor.client().newWorkflowStub(SoakWorkflow.class, workflowId).go("r");
+    }
   }
 
   /** The index of the process that holds the shards, once one does. */
@@ -187,7 +230,7 @@ class ClusterSoakIT {
   private ServerProcess start(int index, int port, int generation) throws Exception {
     Path log = Files.createDirectories(Path.of("target", "server-logs")).resolve("ClusterSoakIT-" + index + "-" + generation + ".log");
     Files.deleteIfExists(log);
-    return ServerProcess.start(store.config(), port, log);
+    return ServerProcess.start(proxies.get(index).route((StoreConfig.Postgres) store.config()), port, log);
   }
 
   private static SdkEnvironment connect(ServerProcess process) {
