@@ -135,6 +135,9 @@ public final class SqliteDatabase implements Database {
     // halfway through (no SQLITE_BUSY on upgrade from a read lock).
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     config.setCacheSize(-32_768); // KiB: 32 MiB of page cache per connection
+    // The driver would otherwise prepare and run a "last_insert_rowid()" query after every insert,
+    // for getGeneratedKeys, which Hourglass never calls: our keys are our own (docs/performance.md).
+    config.setGetGeneratedKeys(false);
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl("jdbc:sqlite:" + file);
     return dataSource;
