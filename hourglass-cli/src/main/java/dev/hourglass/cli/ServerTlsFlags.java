@@ -40,6 +40,11 @@ final class ServerTlsFlags {
       description = "Name to check in the other processes' certificates instead of their advertised host (env: " + ENV_SERVER_NAME + ").")
   private String serverName;
 
+  /** The {@code --tls-server-name} flag alone: on {@code up --temporal-address}, the name in the external server's certificate. */
+  Optional<String> serverNameFlag() {
+    return nonBlank(serverName);
+  }
+
   /**
    * The TLS options, or empty for plain text.
    *

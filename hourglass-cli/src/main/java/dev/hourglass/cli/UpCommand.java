@@ -2,6 +2,9 @@ package dev.hourglass.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.hourglass.cli.client.ClientTlsFlags;
+import dev.hourglass.cli.client.InvalidSettingsException;
+import dev.hourglass.cli.client.TlsSettings;
 import dev.hourglass.server.ServerOptions;
 import dev.hourglass.timers.Role;
 import dev.hourglass.timers.TimerSystemOptions;
@@ -90,6 +93,10 @@ final class UpCommand implements Callable<Integer> {
   @Mixin
   private ServerTlsFlags tls = new ServerTlsFlags();
 
+  // TLS towards the server of --temporal-address (its --tls-server-name is the one above).
+  @Mixin
+  private ClientTlsFlags externalTlsFlags = new ClientTlsFlags();
+
   @Option(names = "--log-level", paramLabel = "LEVEL", converter = LogLevel.Converter.class, completionCandidates = LogLevel.Candidates.class,
       description = "Least severe log level printed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   private LogLevel logLevel = LogLevel.INFO;
@@ -124,25 +131,32 @@ final class UpCommand implements Callable<Integer> {
     int apiPort = port != null ? port : flagOrEnv(null, ENV_PORT).map(value -> parsePort(value, ENV_PORT)).orElse(defaults.apiPort());
     Optional<String> external = flagOrEnv(temporalAddress, ENV_TEMPORAL_ADDRESS);
     if (external.isPresent() && (matched("--server-port") || matched("--db-filename") || matched("--management-port")
-        || matched("--tls-cert-file") || matched("--tls-key-file") || matched("--tls-client-ca-file"))) {
-      throw usage("--server-port, --db-filename, --management-port and --tls-* configure the embedded server; they cannot be used with "
-          + "--temporal-address");
+        || matched("--tls-cert-file") || matched("--tls-key-file") || matched("--tls-client-ca-file") || matched("--tls-ca-file"))) {
+      throw usage("--server-port, --db-filename, --management-port and --tls-*-file configure the embedded server; they cannot be used "
+          + "with --temporal-address (whose TLS is --tls, --tls-ca-path, --tls-cert-path, --tls-key-path and --tls-server-name)");
+    }
+    Optional<TlsSettings> externalTls = externalTlsFlags.settings(external.isPresent() ? tls.serverNameFlag() : Optional.empty());
+    if (external.isEmpty() && externalTls.isPresent()) {
+      throw usage("--tls, --tls-ca-path, --tls-cert-path and --tls-key-path are for the server of --temporal-address; the embedded "
+          + "server's TLS is --tls-cert-file, --tls-key-file and --tls-client-ca-file");
     }
     Path dbFile = workingDirectory.resolve(dbFilename).toAbsolutePath().normalize();
     try {
       ServerOptions plainServer = ServerOptions.defaults().withIp(ip).withPort(serverPort).withDbFile(dbFile)
           .withManagementPort(operations.managementPort() != null ? operations.managementPort() : ServerOptions.defaultManagementPort(serverPort));
-      ServerOptions server = tls.resolve(environment, ServerConfigFile.Tls.NONE, workingDirectory).map(plainServer::withTls).orElse(plainServer);
+      ServerOptions server = external.isPresent() ? plainServer
+          : tls.resolve(environment, ServerConfigFile.Tls.NONE, workingDirectory).map(plainServer::withTls).orElse(plainServer);
       TimerSystemOptions system = defaults
           .withRole(resolvedRole)
           .withApiAddress(ip)
           .withApiPort(apiPort)
           .withTemporalAddress(external)
+          .withTemporalTls(externalTls.map(TlsSettings::clientTls))
           .withEmbeddedServer(server)
           .withNamespace(flagOrEnv(namespace, ENV_NAMESPACE).orElse(defaults.namespace()))
           .withTaskQueue(flagOrEnv(taskQueue, ENV_TASK_QUEUE).orElse(defaults.taskQueue()));
       return new UpOptions(system, logLevel, LogFormat.resolve(operations.logFormat(), environment), uiFlags.settings());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidSettingsException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);
     }
   }

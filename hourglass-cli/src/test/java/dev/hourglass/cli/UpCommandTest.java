@@ -90,6 +90,25 @@ class UpCommandTest {
   }
 
   @Test
+  void theClientTlsFlagsAreForTheExternalServer() {
+    assertThat(execute(Map.of(), "up", "--temporal-address", "temporal.example:7233", "--tls")).isZero();
+    assertThat(ran.get().system().temporalTls()).as("TLS with the JVM's trusted roots").isPresent();
+    assertThat(ran.get().system().embeddedServer().tls()).isEmpty();
+
+    ran.set(null);
+    assertThat(execute(Map.of(), "up", "--temporal-address", "h:1", "--tls-server-name", "temporal.internal")).isZero();
+    assertThat(ran.get().system().temporalTls().orElseThrow().authority()).as("a server name implies TLS").contains("temporal.internal");
+
+    ran.set(null);
+    assertThat(execute(Map.of(), "up", "--tls-ca-path", "ca.pem")).isEqualTo(2);
+    assertThat(err.toString()).contains("--temporal-address").contains("--tls-cert-file");
+    assertThat(execute(Map.of(), "up", "--temporal-address", "h:1", "--tls-ca-path", "/no/such/ca.pem")).isEqualTo(2);
+    assertThat(err.toString()).contains("/no/such/ca.pem");
+    assertThat(execute(Map.of(), "up", "--temporal-address", "h:1", "--tls-cert-file", "server.pem")).isEqualTo(2);
+    assertThat(ran.get()).isNull();
+  }
+
+  @Test
   void helpNamesTheFlagsAndVariables() {
     assertThat(execute(Map.of(), "up", "--help")).isZero();
 

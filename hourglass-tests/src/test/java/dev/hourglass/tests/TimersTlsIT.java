@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hourglass.server.HourglassServer;
 import dev.hourglass.server.ServerOptions;
+import dev.hourglass.server.tls.ClientTls;
+import dev.hourglass.server.tls.PemFile;
+import dev.hourglass.server.tls.TlsContexts;
 import dev.hourglass.server.tls.TlsOptions;
 import dev.hourglass.tests.support.TestCertificates;
 import dev.hourglass.timers.TimerSystem;
@@ -16,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code hourglass up} with its embedded server under mutual TLS: the timer service's API and
  * worker connect to that server as its own clients (its certificate, its CA), so a timer still
- * fires its webhook.
+ * fires its webhook. And {@code up --temporal-address} with the client TLS flags: the timer service
+ * reaches an external server that requires client certificates.
  */
 @Timeout(120)
 class TimersTlsIT {
@@ -33,6 +39,7 @@ class TimersTlsIT {
   @TempDir Path directory;
   private WebhookReceiver receiver;
   private TimerSystem system;
+  private HourglassServer external;
 
   @AfterEach
   void stop() {
@@ -41,6 +48,9 @@ class TimersTlsIT {
     }
     if (receiver != null) {
       receiver.close();
+    }
+    if (external != null) {
+      external.close();
     }
   }
 
@@ -53,6 +63,26 @@ class TimersTlsIT {
         .withEmbeddedServer(ServerOptions.defaults().withPort(0).withDbFile(directory.resolve("hourglass.db"))
             .withTls(TlsOptions.mutual(certificates.serverCertificate(), certificates.serverKey(), certificates.caCertificate()))));
 
+    assertATimerFires();
+  }
+
+  @Test
+  void upWithAnExternalServerReachesItOverMutualTls() throws Exception {
+    TestCertificates certificates = TestCertificates.create(directory);
+    receiver = WebhookReceiver.start();
+    external = HourglassServer.start(ServerOptions.defaults().withPort(0).withManagementPort(0).withDbFile(directory.resolve("external.db"))
+        .withTls(TlsOptions.mutual(certificates.serverCertificate(), certificates.serverKey(), certificates.caCertificate())));
+    // What `up --temporal-address … --tls-ca-path ca.pem --tls-cert-path client.pem --tls-key-path client-key.pem` builds.
+    ClientTls tls = new ClientTls(TlsContexts.client(Optional.of(new PemFile("--tls-ca-path", certificates.caCertificate())),
+        Optional.of(new PemFile("--tls-cert-path", certificates.clientCertificate())),
+        Optional.of(new PemFile("--tls-key-path", certificates.clientKey()))), Optional.empty());
+    system = TimerSystem.start(TimerSystemOptions.defaults().withApiPort(0)
+        .withTemporalAddress(Optional.of(external.target())).withTemporalTls(Optional.of(tls)));
+
+    assertATimerFires();
+  }
+
+  private void assertATimerFires() throws Exception {
     HttpResponse<String> created = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(system.apiUrl().orElseThrow() + "/timers"))
             .header("Content-Type", "application/json")

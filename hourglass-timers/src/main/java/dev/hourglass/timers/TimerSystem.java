@@ -64,8 +64,9 @@ public final class TimerSystem implements AutoCloseable {
       server = HourglassServer.start(serverOptions);
       temporalAddress = server.target();
     }
-    // The embedded server's port may serve TLS: the worker and the API connect as its own clients do.
-    Optional<ClientTls> serverTls = Optional.ofNullable(server).flatMap(HourglassServer::clientTls);
+    // An external server is reached with the TLS given for it; the embedded server's port may
+    // serve TLS too, and then the worker and the API connect as its own clients do.
+    Optional<ClientTls> serverTls = server == null ? options.temporalTls() : server.clientTls();
     try {
       ConfigurableApplicationContext context = new SpringApplicationBuilder(TimerServiceApplication.class)
           .web(options.role().runsApi() ? WebApplicationType.SERVLET : WebApplicationType.NONE)

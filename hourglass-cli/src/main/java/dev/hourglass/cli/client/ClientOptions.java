@@ -2,10 +2,10 @@ package dev.hourglass.cli.client;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,17 +37,8 @@ public final class ClientOptions {
       description = "With -o json, print payloads as the protobuf mapping has them (metadata and base64 data) instead of their decoded JSON value.")
   private boolean rawPayloads;
 
-  @Option(names = "--tls", description = "Connect with TLS (implied by any other --tls-* option).")
-  private boolean tls;
-
-  @Option(names = "--tls-ca-path", paramLabel = "FILE", description = "PEM file of the certificate authority that signed the server's certificate.")
-  private Path tlsCaPath;
-
-  @Option(names = "--tls-cert-path", paramLabel = "FILE", description = "PEM file of the client certificate, for mutual TLS.")
-  private Path tlsCertPath;
-
-  @Option(names = "--tls-key-path", paramLabel = "FILE", description = "PEM file (PKCS#8) of the client certificate's private key.")
-  private Path tlsKeyPath;
+  @Mixin
+  private ClientTlsFlags tls = new ClientTlsFlags();
 
   @Option(names = "--tls-server-name", paramLabel = "NAME", description = "Name to verify the server's certificate against, when it differs from the address's host.")
   private String tlsServerName;
@@ -66,12 +57,7 @@ public final class ClientOptions {
   public ConnectionSettings settings() {
     String resolvedAddress = flagOrEnv(address, "HOURGLASS_ADDRESS", "TEMPORAL_ADDRESS").orElse(DEFAULT_ADDRESS);
     String resolvedNamespace = flagOrEnv(namespace, "HOURGLASS_NAMESPACE", "TEMPORAL_NAMESPACE").orElse(DEFAULT_NAMESPACE);
-    boolean useTls = tls || tlsCaPath != null || tlsCertPath != null || tlsKeyPath != null || tlsServerName != null;
-    Optional<TlsSettings> tlsSettings = useTls
-        ? Optional.of(new TlsSettings(Optional.ofNullable(tlsCaPath), Optional.ofNullable(tlsCertPath), Optional.ofNullable(tlsKeyPath),
-            Optional.ofNullable(tlsServerName)))
-        : Optional.empty();
-    return new ConnectionSettings(resolvedAddress, resolvedNamespace, tlsSettings, Optional.ofNullable(commandTimeout));
+    return new ConnectionSettings(resolvedAddress, resolvedNamespace, tls.settings(Optional.ofNullable(tlsServerName)), Optional.ofNullable(commandTimeout));
   }
 
   public OutputFormat output() {

@@ -2,10 +2,6 @@ package dev.hourglass.cli.client;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.hourglass.server.tls.ClientTls;
-import dev.hourglass.server.tls.PemFile;
-import dev.hourglass.server.tls.TlsContexts;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -36,7 +32,7 @@ public final class Connection implements AutoCloseable {
   public static Connection open(ConnectionSettings settings) {
     requireNonNull(settings, "settings is null");
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(settings.address());
-    settings.tls().ifPresent(tls -> new ClientTls(sslContext(tls), tls.serverName()).configure(options));
+    settings.tls().ifPresent(tls -> tls.clientTls().configure(options));
     return new Connection(WorkflowServiceStubs.newServiceStubs(options.build()));
   }
 
@@ -65,14 +61,5 @@ public final class Connection implements AutoCloseable {
     }
     workflowStubs.shutdownNow();
     workflowStubs.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private static SslContext sslContext(TlsSettings tls) {
-    try {
-      return TlsContexts.client(tls.caPath().map(path -> new PemFile("--tls-ca-path", path)),
-          tls.certPath().map(path -> new PemFile("--tls-cert-path", path)), tls.keyPath().map(path -> new PemFile("--tls-key-path", path)));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSettingsException(e.getMessage(), e);
-    }
   }
 }
