@@ -2,6 +2,7 @@ package dev.hourglass.cli;
 
 import static dev.hourglass.cli.Fallbacks.first;
 
+import dev.hourglass.server.ServerOptions;
 import dev.hourglass.server.tls.TlsOptions;
 import java.nio.file.Path;
 import java.util.Map;
@@ -46,13 +47,22 @@ final class ServerTlsFlags {
   }
 
   /**
+   * {@code server} with the TLS these settings give it, or as it is for plain text.
+   *
+   * @throws IllegalArgumentException as {@link #resolve}
+   */
+  ServerOptions applyTo(ServerOptions server, Map<String, String> environment, ServerConfigFile.Tls file, Path workingDirectory) {
+    return resolve(environment, file, workingDirectory).map(server::withTls).orElse(server);
+  }
+
+  /**
    * The TLS options, or empty for plain text.
    *
    * @param file the config file's {@code server.tls} section; {@link ServerConfigFile.Tls#NONE} without one
    * @param workingDirectory what relative paths are relative to
    * @throws IllegalArgumentException when a setting is given without the certificate and key it needs
    */
-  Optional<TlsOptions> resolve(Map<String, String> environment, ServerConfigFile.Tls file, Path workingDirectory) {
+  private Optional<TlsOptions> resolve(Map<String, String> environment, ServerConfigFile.Tls file, Path workingDirectory) {
     Optional<Path> cert = path(certFile, environment.get(ENV_CERT_FILE), file.certFile(), workingDirectory);
     Optional<Path> key = path(keyFile, environment.get(ENV_KEY_FILE), file.keyFile(), workingDirectory);
     Optional<Path> clientCa = path(clientCaFile, environment.get(ENV_CLIENT_CA_FILE), file.clientCaFile(), workingDirectory);

@@ -137,7 +137,7 @@ final class StartCommand implements Callable<Integer> {
               .orElse(ServerOptions.defaultManagementPort(grpcPort)),
           first(Optional.ofNullable(advertiseAddress), env(ENV_ADVERTISE_ADDRESS), Optional.ofNullable(fileServer.advertiseAddress()))
               .orElse(""));
-      ServerOptions withTls = tls.resolve(environment, fileServer.tlsOrNone(), workingDirectory).map(server::withTls).orElse(server);
+      ServerOptions withTls = tls.applyTo(server, environment, fileServer.tlsOrNone(), workingDirectory);
       return new StartDevOptions(withTls, logLevel(file), logFormat(file), uiFlags.settings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage(), e);

@@ -103,7 +103,7 @@ final class StartDevCommand implements Callable<Integer> {
     try {
       server = new ServerOptions(ip, port, dbFile, extraNamespaces, shards)
           .withManagementPort(operations.managementPort() != null ? operations.managementPort() : ServerOptions.defaultManagementPort(port));
-      server = tls.resolve(environment, ServerConfigFile.Tls.NONE, workingDirectory).map(server::withTls).orElse(server);
+      server = tls.applyTo(server, environment, ServerConfigFile.Tls.NONE, workingDirectory);
       ui = uiFlags.settings();
     } catch (IllegalArgumentException e) {
       // ServerOptions owns the limits (port range, shard count); report them as a usage error.

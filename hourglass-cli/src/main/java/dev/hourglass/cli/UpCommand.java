@@ -145,7 +145,7 @@ final class UpCommand implements Callable<Integer> {
       ServerOptions plainServer = ServerOptions.defaults().withIp(ip).withPort(serverPort).withDbFile(dbFile)
           .withManagementPort(operations.managementPort() != null ? operations.managementPort() : ServerOptions.defaultManagementPort(serverPort));
       ServerOptions server = external.isPresent() ? plainServer
-          : tls.resolve(environment, ServerConfigFile.Tls.NONE, workingDirectory).map(plainServer::withTls).orElse(plainServer);
+          : tls.applyTo(plainServer, environment, ServerConfigFile.Tls.NONE, workingDirectory);
       TimerSystemOptions system = defaults
           .withRole(resolvedRole)
           .withApiAddress(ip)

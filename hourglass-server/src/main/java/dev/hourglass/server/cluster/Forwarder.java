@@ -92,7 +92,7 @@ public final class Forwarder implements AutoCloseable {
     long startedNanos = System.nanoTime();
     Deadline deadline = Context.current().getDeadline();
     boolean longPoll = LongPolls.isLongPoll(method.getFullMethodName());
-    SerializedServerCall answer = new SerializedServerCall(serverCall);
+    GuardedServerCall<byte[], byte[]> answer = new GuardedServerCall<>(serverCall);
     ClusterView view = membership.view();
     Optional<String> target = view.forwardTarget().map(member -> member.address());
     if (longPoll && (headers.containsKey(FORWARDED) || target.isEmpty())) {
@@ -168,17 +168,17 @@ public final class Forwarder implements AutoCloseable {
    * Answers a task-queue poll "no task" once {@link LongPolls#FAILOVER_HOLD} has passed since it
    * began, or just before its deadline when that comes first.
    */
-  private void answerNoTask(SerializedServerCall answer, long startedNanos, Deadline deadline) {
+  private void answerNoTask(GuardedServerCall<byte[], byte[]> answer, long startedNanos, Deadline deadline) {
     long delayNanos = startedNanos + LongPolls.FAILOVER_HOLD.toNanos() - System.nanoTime();
     if (deadline != null) {
       delayNanos = Math.min(delayNanos, deadline.timeRemaining(TimeUnit.NANOSECONDS) - DEADLINE_MARGIN_NANOS);
     }
     if (delayNanos <= 0) {
-      answer.answerEmpty();
+      answer.answerNoTask();
       return;
     }
     try {
-      heldPolls.schedule(answer::answerEmpty, delayNanos, TimeUnit.NANOSECONDS);
+      heldPolls.schedule(answer::answerNoTask, delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       answer.close(Status.UNAVAILABLE.withDescription("this Hourglass process is stopping; retry"), new Metadata());
     }
@@ -211,55 +211,6 @@ public final class Forwarder implements AutoCloseable {
         channel.awaitTermination(2, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** A server call used from two threads (the caller's listener and the forwarded call's): one at a time. */
-  private static final class SerializedServerCall {
-    private final ServerCall<byte[], byte[]> call;
-    private boolean closed;
-    private boolean headersSent;
-
-    SerializedServerCall(ServerCall<byte[], byte[]> call) {
-      this.call = call;
-    }
-
-    synchronized void request(int messages) {
-      if (!closed) {
-        call.request(messages);
-      }
-    }
-
-    synchronized void sendHeaders(Metadata headers) {
-      if (!closed) {
-        headersSent = true;
-        call.sendHeaders(headers);
-      }
-    }
-
-    /** The answer of a poll that found no task: an empty message (every field at its default). */
-    synchronized void answerEmpty() {
-      if (closed) {
-        return;
-      }
-      if (!headersSent) {
-        sendHeaders(new Metadata());
-      }
-      call.sendMessage(new byte[0]);
-      close(Status.OK, new Metadata());
-    }
-
-    synchronized void sendMessage(byte[] message) {
-      if (!closed) {
-        call.sendMessage(message);
-      }
-    }
-
-    synchronized void close(Status status, Metadata trailers) {
-      if (!closed) {
-        closed = true;
-        call.close(status, trailers);
       }
     }
   }

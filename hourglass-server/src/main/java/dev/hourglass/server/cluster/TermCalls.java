@@ -1,13 +1,11 @@
 package dev.hourglass.server.cluster;
 
-import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,51 +51,24 @@ public final class TermCalls implements ServerInterceptor {
     }
   }
 
-  /** A call that can be closed from another thread than its handler's: the first close wins, later sends are dropped. */
-  private final class GuardedCall<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
-    private boolean done;
-    private boolean headersSent;
-
+  /** A call of this term: it leaves the open calls when it closes. */
+  private final class GuardedCall<Q, R> extends GuardedServerCall<Q, R> {
     GuardedCall(ServerCall<Q, R> delegate) {
       super(delegate);
     }
 
     /** Ends the call as the term closes: a task-queue poll gets the empty answer of a poll that found no task. */
-    synchronized void closeWith(Status status) {
-      if (done || !LongPolls.isLongPoll(getMethodDescriptor().getFullMethodName())) {
+    void closeWith(Status status) {
+      if (LongPolls.isLongPoll(getMethodDescriptor().getFullMethodName())) {
+        answerNoTask();
+      } else {
         close(status, new Metadata());
-        return;
-      }
-      if (!headersSent) {
-        sendHeaders(new Metadata());
-      }
-      sendMessage(getMethodDescriptor().parseResponse(new ByteArrayInputStream(new byte[0])));
-      close(Status.OK, new Metadata());
-    }
-
-    @Override
-    public synchronized void sendHeaders(Metadata headers) {
-      if (!done) {
-        headersSent = true;
-        super.sendHeaders(headers);
       }
     }
 
     @Override
-    public synchronized void sendMessage(R message) {
-      if (!done) {
-        super.sendMessage(message);
-      }
-    }
-
-    @Override
-    public synchronized void close(Status status, Metadata trailers) {
-      if (done) {
-        return;
-      }
-      done = true;
+    protected void onClose() {
       open.remove(this);
-      super.close(status, trailers);
     }
   }
 }
